@@ -1,0 +1,45 @@
+# eggfast developer entry points.  `make run` and `make test` work on a fresh
+# machine with Python 3.11+, pip and gcc: each creates .venv and builds first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: venv build run test test-compiled test-pure bench bench-micro info clean
+
+$(STAMP): pyproject.toml setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.1"
+	$(PY) -m pip install -q --no-build-isolation -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Compiles src/*.pyx next to their pure twins in eggfast/ (cythonize skips unchanged files).
+build: $(STAMP)
+	$(PY) setup.py -q build_ext --inplace
+	$(PY) -m eggfast info
+
+run: build
+	$(PY) -m eggfast serve-example --port 7001
+
+test: build
+	$(MAKE) --no-print-directory test-compiled test-pure
+
+test-compiled:
+	@echo "=== compiled twins (EGGFAST_REQUIRE_EXTENSIONS=1) ==="
+	EGGFAST_REQUIRE_EXTENSIONS=1 $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-pure:
+	@echo "=== pure twins (EGGFAST_NO_EXTENSIONS=1) ==="
+	EGGFAST_NO_EXTENSIONS=1 $(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench-micro: build
+	$(PY) -m pip install -q -e '.[bench]' --no-build-isolation
+	EGGFAST_REQUIRE_EXTENSIONS=1 $(PY) -m pytest bench -q --benchmark-only --benchmark-columns=min,median,mean,ops -p no:randomly
+
+info: build
+
+clean:
+	rm -rf build dist *.egg-info eggfast/*.so src/*.c src/*.html

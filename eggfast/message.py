@@ -1,0 +1,93 @@
+"""The narrow interface between the HTTP protocol and the Koa core.
+
+The protocol (either twin) parses a request head into a :class:`RawRequest`
+and hands it, with a :class:`ResponseStream`, to ``Application.handler``.
+The core never touches sockets; the protocol never touches Context.
+"""
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Optional, Protocol
+
+
+class RawRequest:
+    """One parsed request head plus its (streamed) body.
+
+    ``headers`` maps lower-case names to ``str`` values (latin-1 decoded);
+    repeated headers are joined with ``", "`` (``"; "`` for ``cookie``), as
+    Node does.  ``target`` is the raw request-target (path and query).
+    """
+
+    __slots__ = ("method", "target", "version", "headers", "peername", "sockname", "tls", "body", "keep_alive")
+
+    def __init__(
+        self,
+        method: str,
+        target: str,
+        version: str,
+        headers: dict[str, str],
+        body: "BodyReader",
+        peername: Optional[tuple] = None,
+        sockname: Optional[tuple] = None,
+        tls: bool = False,
+        keep_alive: bool = True,
+    ) -> None:
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.peername = peername
+        self.sockname = sockname
+        self.tls = tls
+        self.keep_alive = keep_alive
+
+
+class BodyReader(Protocol):
+    """A request body, streamed: read it whole or iterate over chunks."""
+
+    async def read(self, limit: Optional[int] = None) -> bytes:
+        """The whole body.  Over ``limit`` bytes raises ``HttpError(413)``."""
+
+    def __aiter__(self) -> AsyncIterator[bytes]: ...
+
+    @property
+    def complete(self) -> bool:
+        """True once the last byte of the body has arrived."""
+
+
+class ResponseStream(Protocol):
+    """Where the core writes one response.  Headers are ``(name, value)`` str pairs."""
+
+    @property
+    def headers_sent(self) -> bool: ...
+
+    @property
+    def writable(self) -> bool:
+        """False once the client has gone away or the response has ended."""
+
+    def send(self, status: int, reason: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        """A whole response in one write (Content-Length must be among ``headers``)."""
+
+    def start(self, status: int, reason: str, headers: list[tuple[str, str]]) -> None:
+        """Send the head; without Content-Length the body goes chunked (HTTP/1.1)."""
+
+    async def write(self, chunk: bytes) -> None:
+        """Send a body chunk; waits while the transport is over its high-water mark."""
+
+    def end(self) -> None:
+        """Finish the response started with :meth:`start`."""
+
+
+class EmptyBody:
+    """The body of a request that has none (also used by anonymous contexts)."""
+
+    complete = True
+
+    async def read(self, limit: Optional[int] = None) -> bytes:
+        return b""
+
+    def __aiter__(self) -> "EmptyBody":
+        return self
+
+    async def __anext__(self) -> Any:
+        raise StopAsyncIteration
