@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.1"
+	$(PY) -m pip install -q --upgrade pip "setuptools>=77" wheel "Cython>=3.1"
 	$(PY) -m pip install -q --no-build-isolation -e '.[test]'
 	touch $(STAMP)
 

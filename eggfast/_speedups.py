@@ -53,6 +53,8 @@ def select(hot_path: str, pure: Any, load_compiled: Callable[[], Any]) -> tuple[
 
 def implementation() -> Mapping[str, str]:
     """Read-only map of hot path -> "cython" | "python" for the loaded twins."""
-    from . import _compose, _matcher_loaded  # noqa: F401  (imports fill ACTIVE)
+    import importlib
 
-    return MappingProxyType(dict(ACTIVE))
+    for hot_path in HOT_PATHS:  # importing a selector records its choice in ACTIVE
+        importlib.import_module(f"eggfast._{hot_path}")
+    return MappingProxyType({hot_path: ACTIVE[hot_path] for hot_path in HOT_PATHS})

@@ -1,0 +1,53 @@
+"""``python -m eggfast`` / ``eggfast``: command-line entry point."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional, Sequence
+
+
+def _info(args: argparse.Namespace) -> int:
+    import eggfast
+
+    print(f"eggfast {eggfast.__version__}")
+    for hot_path, twin in eggfast.implementation().items():
+        print(f"  {hot_path:<9} {twin}")
+    print(f"EXTENSIONS = {eggfast.EXTENSIONS}")
+    return 0
+
+
+def _serve_example(args: argparse.Namespace) -> int:
+    import logging
+    import pathlib
+    import runpy
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root = pathlib.Path(__file__).resolve().parent.parent / "examples" / "hello" / "app.py"
+    if not root.exists():
+        print(f"eggfast: {root} not found (run from a source checkout)", file=sys.stderr)
+        return 1
+    module = runpy.run_path(str(root))
+    app = module["create_app"]()
+    print(f"eggfast: serving examples/hello on http://{args.host}:{args.port}", flush=True)
+    app.listen(args.port, host=args.host)
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="eggfast", description="eggfast command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    info = sub.add_parser("info", help="which twin (cython/python) each hot path uses")
+    info.set_defaults(func=_info)
+    example = sub.add_parser("serve-example", help="serve examples/hello (what `make run` does)")
+    example.add_argument("--host", default="127.0.0.1")
+    example.add_argument("--port", type=int, default=7001)
+    example.set_defaults(func=_serve_example)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,624 @@
+"""Pure twin of the HTTP/1.1 connection protocol (httptools, strict mode).
+
+One :class:`HttpProtocol` per connection.  It parses requests into
+:class:`~eggfast.message.RawRequest` objects, queues pipelined ones (reading
+pauses when the queue or the buffered body is full), runs the application
+handler for one request at a time, and writes responses in order through a
+:class:`ResponseWriter`.  Limits and timeouts come from
+:class:`~eggfast.limits.ServerLimits`.
+"""
+
+import asyncio
+import time
+from collections import deque
+from email.utils import formatdate
+from typing import Any, Awaitable, Callable, Optional
+
+import httptools
+
+from .errors import HttpError, InvalidHeaderError, ProtocolError
+from .hdrs import EMPTY_STATUSES, STATUS_REASONS
+from .limits import ServerLimits
+from .message import RawRequest
+from ._writer import build_head, chunk
+
+Handler = Callable[[RawRequest, "ResponseWriter"], Awaitable[None]]
+
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+_LAST_CHUNK = b"0\r\n\r\n"
+
+_date_cache: list = [0, ""]
+
+
+def http_date() -> str:
+    """The Date header value, recomputed at most once a second."""
+    now = int(time.time())
+    if now != _date_cache[0]:
+        _date_cache[0] = now
+        _date_cache[1] = formatdate(now, usegmt=True)
+    return _date_cache[1]
+
+
+class BodyReader:
+    """A request body as it arrives: ``await read()`` or ``async for chunk``."""
+
+    def __init__(self, protocol: "HttpProtocol", expect_continue: bool) -> None:
+        self._protocol = protocol
+        self._chunks: deque = deque()
+        self._buffered = 0
+        self._complete = False
+        self._error: Optional[BaseException] = None
+        self._waiter: Optional[asyncio.Future] = None
+        self._expect_continue = expect_continue
+        self.received = 0
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
+    # -- fed by the protocol --------------------------------------------
+    def feed(self, data: bytes) -> None:
+        self._chunks.append(data)
+        self._buffered += len(data)
+        self.received += len(data)
+        self._wake()
+
+    def feed_eof(self) -> None:
+        self._complete = True
+        self._wake()
+
+    def set_error(self, exc: BaseException) -> None:
+        if not self._complete:
+            self._error = exc
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    @property
+    def buffered(self) -> int:
+        return self._buffered
+
+    # -- read by the application ----------------------------------------
+    async def _wait(self) -> None:
+        if self._expect_continue:
+            self._expect_continue = False
+            self._protocol.send_continue(self)
+        self._protocol.body_wanted()
+        waiter = self._waiter = self._protocol.loop.create_future()
+        try:
+            await asyncio.wait_for(waiter, self._protocol.limits.body_timeout)
+        except asyncio.TimeoutError:
+            raise HttpError(408, "Request body read timed out") from None
+        finally:
+            self._waiter = None
+
+    async def _next_chunk(self) -> bytes:
+        while not self._chunks:
+            if self._error is not None:
+                raise self._error
+            if self._complete:
+                return b""
+            await self._wait()
+        data = self._chunks.popleft()
+        self._buffered -= len(data)
+        self._protocol.body_consumed()
+        return data
+
+    async def read(self, limit: Optional[int] = None) -> bytes:
+        """The whole body; more than ``limit`` bytes raises ``HttpError(413)``."""
+        parts = []
+        size = 0
+        while True:
+            data = await self._next_chunk()
+            if not data:
+                return b"".join(parts)
+            size += len(data)
+            if limit is not None and size > limit:
+                raise HttpError(413, f"Request body larger than {limit} bytes")
+            parts.append(data)
+
+    def __aiter__(self) -> "BodyReader":
+        return self
+
+    async def __anext__(self) -> bytes:
+        data = await self._next_chunk()
+        if not data:
+            raise StopAsyncIteration
+        return data
+
+
+class ResponseWriter:
+    """Writes one response on the connection (the ``ResponseStream`` interface)."""
+
+    def __init__(self, protocol: "HttpProtocol", request: RawRequest) -> None:
+        self._protocol = protocol
+        self._request = request
+        self._head_only = request.method == "HEAD"
+        self._chunked = False
+        self._no_body = False
+        self.headers_sent = False
+        self.finished = False
+        self.keep_alive = request.keep_alive
+
+    @property
+    def writable(self) -> bool:
+        return not self.finished and not self._protocol.closed
+
+    def _head(self, status: int, reason: Optional[str], headers: list, length: Optional[int]) -> bytes:
+        """Validate and serialize the head; framing headers are the server's business.
+
+        ``length`` is the exact body length for :meth:`send`, or None for a
+        streamed body (kept as the user's Content-Length if they set one,
+        otherwise chunked on HTTP/1.1 or close-delimited on HTTP/1.0).
+        """
+        version = self._request.version
+        no_body = self._head_only or status in EMPTY_STATUSES or status < 200
+        out = []
+        user_length = None
+        for item in headers:
+            lname = item[0].lower()
+            if lname == "content-length":
+                user_length = item
+                continue
+            if lname == "transfer-encoding" or lname == "date":
+                continue
+            if lname == "connection":
+                if str(item[1]).lower() == "close":
+                    self.keep_alive = False
+                continue
+            out.append(item)
+        if length is not None:
+            # A whole body: its real length wins; HEAD keeps the length the core computed.
+            if self._head_only and user_length is not None:
+                out.append(user_length)
+            elif status not in EMPTY_STATUSES and status >= 200:
+                out.append(("Content-Length", str(length)))
+        elif user_length is not None and not no_body:
+            out.append(user_length)
+        elif self._head_only and user_length is not None:
+            out.append(user_length)
+        elif not no_body:
+            if version == "1.1":
+                out.append(("Transfer-Encoding", "chunked"))
+                self._chunked = True
+            else:
+                self.keep_alive = False
+        self._no_body = no_body
+        if not self._protocol.may_keep_alive():
+            self.keep_alive = False
+        out.append(("Date", http_date()))
+        if not self.keep_alive:
+            out.append(("Connection", "close"))
+        elif version == "1.0":
+            out.append(("Connection", "keep-alive"))
+        return build_head(version, status, reason, out)
+
+    def send(self, status: int, reason: Optional[str], headers: list, body: bytes) -> None:
+        """A whole response in one write."""
+        if self.headers_sent:
+            raise RuntimeError("response head already sent")
+        head = self._head(status, reason, headers, len(body))
+        self.headers_sent = True
+        self.finished = True
+        if self._no_body or not body:
+            self._protocol.write(head)
+        else:
+            self._protocol.write(head + body)
+
+    def start(self, status: int, reason: Optional[str], headers: list) -> None:
+        """Send the head of a streamed response (chunked unless a length was set)."""
+        if self.headers_sent:
+            raise RuntimeError("response head already sent")
+        head = self._head(status, reason, headers, None)
+        self.headers_sent = True
+        self._protocol.write(head)
+
+    async def write(self, data: bytes) -> None:
+        """Send one body chunk; waits while the client is slow to read."""
+        if not self.headers_sent:
+            raise RuntimeError("write() before start()")
+        if self.finished:
+            raise RuntimeError("write() after end()")
+        if self._protocol.closed:
+            raise ConnectionResetError("client closed the connection")
+        if self._no_body or not data:
+            return
+        self._protocol.write(chunk(data) if self._chunked else data)
+        await self._protocol.drain()
+
+    def end(self) -> None:
+        """Finish a streamed response."""
+        if self.finished:
+            return
+        self.finished = True
+        if self._chunked:
+            self._protocol.write(_LAST_CHUNK)
+
+    def abort(self) -> None:
+        """Give up on a started response: the connection is closed."""
+        self.finished = True
+        self.keep_alive = False
+
+
+class HttpProtocol(asyncio.Protocol):
+    """One HTTP/1.1 connection."""
+
+    def __init__(self, handler: Handler, loop: asyncio.AbstractEventLoop, limits: ServerLimits, tracker: Any = None) -> None:
+        self.handler = handler
+        self.loop = loop
+        self.limits = limits
+        self.tracker = tracker
+        self.transport: Optional[asyncio.Transport] = None
+        self.closed = False
+        self._parser = httptools.HttpRequestParser(self)
+        self._queue: deque = deque()
+        self._task: Optional[asyncio.Task] = None
+        self._current_writer: Optional[ResponseWriter] = None
+        self._current_body: Optional[BodyReader] = None
+        self._peername = None
+        self._sockname = None
+        self._tls = False
+        self._reading_paused = False
+        self._writing_paused = False
+        self._drain_waiter: Optional[asyncio.Future] = None
+        self._header_timer: Optional[asyncio.TimerHandle] = None
+        self._idle_timer: Optional[asyncio.TimerHandle] = None
+        self._linger_timer: Optional[asyncio.TimerHandle] = None
+        self._in_head = False
+        self._error: Optional[ProtocolError] = None
+        self._stop_parsing = False
+        self._closing = False  # graceful shutdown requested: finish and close
+        self._lingering = False
+        # per-message scratch
+        self._url = b""
+        self._headers: dict = {}
+        self._header_count = 0
+        self._head_size = 0
+        self._head_bytes = 0
+        self._host_count = 0
+
+    # -- connection lifecycle ---------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self._peername = transport.get_extra_info("peername")
+        self._sockname = transport.get_extra_info("sockname")
+        self._tls = transport.get_extra_info("sslcontext") is not None
+        if self.tracker is not None:
+            self.tracker.add(self)
+        self._start_idle_timer()
+
+    def connection_lost(self, exc: Optional[BaseException]) -> None:
+        self.closed = True
+        self._cancel_timers()
+        if self.tracker is not None:
+            self.tracker.discard(self)
+        if self._current_body is not None:
+            self._current_body.set_error(ConnectionResetError("client closed the connection"))
+        for request in self._queue:
+            request.body.set_error(ConnectionResetError("client closed the connection"))
+        self._queue.clear()
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(ConnectionResetError("client closed the connection"))
+
+    def eof_received(self) -> bool:
+        if self._lingering:
+            self._close()
+            return False
+        # Half-close from the client: answer what is queued, then close.
+        self._closing = True
+        if self._task is None and not self._queue:
+            self._close()
+        return True
+
+    def pause_writing(self) -> None:
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        self._writing_paused = False
+        waiter = self._drain_waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def drain(self) -> None:
+        if self.closed:
+            raise ConnectionResetError("client closed the connection")
+        if self._writing_paused:
+            self._drain_waiter = self.loop.create_future()
+            try:
+                await self._drain_waiter
+            finally:
+                self._drain_waiter = None
+
+    def write(self, data: bytes) -> None:
+        if not self.closed:
+            self.transport.write(data)  # type: ignore[union-attr]
+
+    def _close(self) -> None:
+        if not self.closed and self.transport is not None:
+            self.closed = True
+            self._cancel_timers()
+            self.transport.close()
+
+    # -- timers ---------------------------------------------------------------
+    def _cancel_timers(self) -> None:
+        for name in ("_header_timer", "_idle_timer", "_linger_timer"):
+            timer = getattr(self, name)
+            if timer is not None:
+                timer.cancel()
+                setattr(self, name, None)
+
+    def _start_idle_timer(self) -> None:
+        if self._idle_timer is None and not self.closed:
+            self._idle_timer = self.loop.call_later(self.limits.keep_alive_timeout, self._on_idle_timeout)
+
+    def _on_idle_timeout(self) -> None:
+        self._idle_timer = None
+        if self._task is None and not self._queue and not self._in_head:
+            self._close()
+
+    def _on_header_timeout(self) -> None:
+        self._header_timer = None
+        if self._in_head:
+            self._fail(ProtocolError(408, "Request Timeout"))
+
+    # -- reading ----------------------------------------------------------
+    def data_received(self, data: bytes) -> None:
+        if self._lingering or self._stop_parsing:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            # No protocol upgrades (WebSocket, CONNECT tunnels): answer the request, then close.
+            self._stop_parsing = True
+            self._closing = True
+        except httptools.HttpParserError:
+            error = self._error or ProtocolError(400, "Bad Request")
+            self._error = None
+            self._fail(error)
+            return
+        if self._in_head:
+            # httptools buffers a header line until it ends; bound what it may hold.
+            self._head_bytes += len(data)
+            if self._head_bytes > self.limits.max_header_size + self.limits.max_request_line + 1024:
+                self._fail(ProtocolError(431, "Request Header Fields Too Large"))
+
+    def _fail(self, error: ProtocolError) -> None:
+        """Stop parsing; answer ``error`` once every earlier request is answered, then close."""
+        self._stop_parsing = True
+        self._in_head = False
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        if self._current_body is not None:
+            self._current_body.set_error(HttpError(400, "Malformed request body"))
+            self._current_body = None
+        self._queue.append(error)
+        self._pause_reading()
+        self._run_next()
+
+    # httptools callbacks
+    def on_message_begin(self) -> None:
+        self._in_head = True
+        self._url = b""
+        self._headers = {}
+        self._header_count = 0
+        self._head_size = 0
+        self._head_bytes = 0
+        self._host_count = 0
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.limits.header_timeout, self._on_header_timeout)
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        if len(self._url) > self.limits.max_request_line:
+            self._error = ProtocolError(414, "URI Too Long")
+            raise self._error
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_count += 1
+        self._head_size += len(name) + len(value) + 4
+        if self._header_count > self.limits.max_headers or self._head_size > self.limits.max_header_size:
+            self._error = ProtocolError(431, "Request Header Fields Too Large")
+            raise self._error
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1")
+        headers = self._headers
+        if key == "host":
+            self._host_count += 1
+        if key in headers:
+            headers[key] = headers[key] + ("; " if key == "cookie" else ", ") + text
+        else:
+            headers[key] = text
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        parser = self._parser
+        version = parser.get_http_version()
+        if version != "1.1" and version != "1.0":
+            self._error = ProtocolError(505, "HTTP Version Not Supported")
+            raise self._error
+        if version == "1.1" and self._host_count != 1:
+            self._error = ProtocolError(400, "Bad Request")
+            raise self._error
+        headers = self._headers
+        expect = headers.get("expect")
+        if expect is not None and expect.lower() != "100-continue":
+            self._error = ProtocolError(417, "Expectation Failed")
+            raise self._error
+        body = BodyReader(self, expect is not None and version == "1.1")
+        request = RawRequest(
+            parser.get_method().decode("latin-1"),
+            self._url.decode("latin-1"),
+            version,
+            headers,
+            body,
+            self._peername,
+            self._sockname,
+            self._tls,
+            parser.should_keep_alive(),
+        )
+        self._current_body = body
+        self._queue.append(request)
+        if len(self._queue) >= self.limits.max_pipelined:
+            self._pause_reading()
+        self._run_next()
+
+    def on_body(self, data: bytes) -> None:
+        body = self._current_body
+        if body is not None:
+            body.feed(data)
+            if body.buffered > self.limits.body_buffer:
+                self._pause_reading()
+
+    def on_message_complete(self) -> None:
+        if self._current_body is not None:
+            self._current_body.feed_eof()
+            self._current_body = None
+
+    # -- flow control -------------------------------------------------------
+    def _pause_reading(self) -> None:
+        if not self._reading_paused and not self.closed:
+            self._reading_paused = True
+            self.transport.pause_reading()  # type: ignore[union-attr]
+
+    def _maybe_resume_reading(self) -> None:
+        if (
+            self._reading_paused
+            and not self._stop_parsing
+            and not self.closed
+            and len(self._queue) < self.limits.max_pipelined
+            and (self._current_body is None or self._current_body.buffered <= self.limits.body_buffer)
+        ):
+            self._reading_paused = False
+            self.transport.resume_reading()  # type: ignore[union-attr]
+
+    def body_wanted(self) -> None:
+        self._maybe_resume_reading()
+
+    def body_consumed(self) -> None:
+        if self._reading_paused:
+            self._maybe_resume_reading()
+
+    def send_continue(self, body: BodyReader) -> None:
+        """Answer ``Expect: 100-continue`` when the handler first reads the body."""
+        writer = self._current_writer
+        if writer is not None and writer._request.body is body and not writer.headers_sent and not self.closed:
+            self.write(_CONTINUE)
+
+    # -- running requests ---------------------------------------------------
+    def _run_next(self) -> None:
+        """Start the serving task if it is not running (requests are served in order)."""
+        if self._task is None and not self.closed:
+            self._task = self.loop.create_task(self._serve_queue())
+
+    async def _serve_queue(self) -> None:
+        queue = self._queue
+        try:
+            while queue and not self.closed:
+                item = queue.popleft()
+                if isinstance(item, ProtocolError):
+                    self._send_error(item)
+                    return
+                writer = ResponseWriter(self, item)
+                self._current_writer = writer
+                self._maybe_resume_reading()
+                await self._serve_one(item, writer)
+                self._current_writer = None
+                if self.closed:
+                    return
+                if not writer.keep_alive or (self._closing and not queue):
+                    if item.body.complete:
+                        self._close()
+                    else:
+                        self._linger()
+                    return
+                if not item.body.complete:
+                    # Keep-alive with an unread body: its rest is not a new request.
+                    self._linger()
+                    return
+        finally:
+            self._task = None
+        if self._closing:
+            self._close()
+        elif not self.closed:
+            self._start_idle_timer()
+            self._maybe_resume_reading()
+
+    async def _serve_one(self, request: RawRequest, writer: ResponseWriter) -> None:
+        try:
+            await self.handler(request, writer)
+        except asyncio.CancelledError:
+            writer.finished = True
+            writer.keep_alive = False
+            if not self.closed:
+                raise
+            return
+        except Exception:  # the application handler is expected to catch everything
+            if not writer.headers_sent:
+                self._internal_error(writer)
+            else:
+                writer.abort()
+        if not writer.finished:
+            # The handler returned without ending a response it started.
+            writer.abort()
+
+    def _send_error(self, error: ProtocolError) -> None:
+        body = error.reason.encode("latin-1")
+        head = build_head(
+            "1.1",
+            error.status,
+            error.reason,
+            [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), ("Date", http_date()), ("Connection", "close")],
+        )
+        self.write(head + body)
+        self._close()
+
+    def _internal_error(self, writer: ResponseWriter) -> None:
+        writer.send(500, None, [("Content-Type", "text/plain; charset=utf-8")], STATUS_REASONS[500].encode())
+
+    def may_keep_alive(self) -> bool:
+        """Whether the connection may stay open after the current response."""
+        return not self._closing and not self._stop_parsing
+
+    def _linger(self) -> None:
+        """Half-close, then discard input briefly so the client reads our response."""
+        if self.closed:
+            return
+        self._lingering = True
+        self._queue.clear()
+        self._maybe_resume_reading_for_linger()
+        try:
+            if self.transport.can_write_eof():  # type: ignore[union-attr]
+                self.transport.write_eof()  # type: ignore[union-attr]
+        except (OSError, RuntimeError):
+            self._close()
+            return
+        self._linger_timer = self.loop.call_later(self.limits.linger_timeout, self._close)
+
+    def _maybe_resume_reading_for_linger(self) -> None:
+        if self._reading_paused and not self.closed:
+            self._reading_paused = False
+            self.transport.resume_reading()  # type: ignore[union-attr]
+
+    # -- graceful shutdown --------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop taking requests: close now if idle, else after the current response."""
+        self._closing = True
+        if self._task is None and not self._queue and not self._in_head:
+            self._close()
+
+    @property
+    def idle(self) -> bool:
+        return self._task is None and not self._queue
