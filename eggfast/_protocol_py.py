@@ -187,7 +187,8 @@ class ResponseWriter:
             else:
                 self.keep_alive = False
         self._no_body = no_body
-        if not self._protocol.may_keep_alive():
+        if not self._protocol.may_keep_alive() or not self._request.body.complete:
+            # An unread request body cannot be skipped safely: answer, then close.
             self.keep_alive = False
         out.append(("Date", http_date()))
         if not self.keep_alive:
@@ -297,8 +298,9 @@ class HttpProtocol(asyncio.Protocol):
             self.tracker.discard(self)
         if self._current_body is not None:
             self._current_body.set_error(ConnectionResetError("client closed the connection"))
-        for request in self._queue:
-            request.body.set_error(ConnectionResetError("client closed the connection"))
+        for item in self._queue:
+            if isinstance(item, RawRequest):
+                item.body.set_error(ConnectionResetError("client closed the connection"))
         self._queue.clear()
         if self._task is not None and not self._task.done():
             self._task.cancel()
@@ -398,9 +400,18 @@ class HttpProtocol(asyncio.Protocol):
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
-        if self._current_body is not None:
-            self._current_body.set_error(HttpError(400, "Malformed request body"))
+        body = self._current_body
+        if body is not None:
+            # The error is inside a message whose head was already accepted.
             self._current_body = None
+            if self._queue and self._queue[-1].body is body:
+                self._queue.pop()  # not started yet: the protocol error is its answer
+            else:
+                # Being served: its handler sees the failure when it reads the body.
+                body.set_error(HttpError(error.status, "Malformed request body"))
+                self._closing = True
+                self._pause_reading()
+                return
         self._queue.append(error)
         self._pause_reading()
         self._run_next()
@@ -590,7 +601,8 @@ class HttpProtocol(asyncio.Protocol):
 
     def may_keep_alive(self) -> bool:
         """Whether the connection may stay open after the current response."""
-        return not self._closing and not self._stop_parsing
+        # After a parse error the queued error response follows, and it closes.
+        return not self._closing and (not self._stop_parsing or bool(self._queue))
 
     def _linger(self) -> None:
         """Half-close, then discard input briefly so the client reads our response."""

@@ -1,0 +1,436 @@
+"""HTTP/1.1 protocol behaviour, bytes in and bytes out, on both twins."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from wire import parse_responses
+
+GET = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+async def test_simple_get_keep_alive(make_conn):
+    conn = make_conn()
+    conn.feed(GET)
+    await conn.settle()
+    [(status, headers, body)] = parse_responses(conn.transport.take())
+    assert status == 200
+    assert body == b"GET /a 0"
+    assert headers["content-length"] == "8"
+    assert "connection" not in headers  # HTTP/1.1 keep-alive is the default
+    assert "date" in headers
+    assert not conn.transport.closed
+
+
+async def test_pipelining_answers_in_order(make_conn):
+    async def slow_first(raw, stream):
+        if raw.target == "/1":
+            await asyncio.sleep(0.01)
+        stream.send(200, None, [], raw.target.encode())
+
+    conn = make_conn(slow_first)
+    conn.feed(b"".join(b"GET /%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in (1, 2, 3)))
+    await asyncio.sleep(0.05)
+    assert [b for _, _, b in parse_responses(conn.transport.take())] == [b"/1", b"/2", b"/3"]
+
+
+async def test_pipeline_queue_is_bounded(make_conn):
+    gate = asyncio.Event()
+
+    async def blocked(raw, stream):
+        await gate.wait()
+        stream.send(200, None, [], b"ok")
+
+    conn = make_conn(blocked, max_pipelined=4)
+    conn.feed(GET * 10)
+    await conn.settle()
+    assert conn.transport.reading_paused
+    gate.set()
+    await asyncio.sleep(0.01)
+    assert len(parse_responses(conn.transport.take())) == 10
+    assert not conn.transport.reading_paused
+
+
+@pytest.mark.parametrize("split", [1, 3, 7, 100])
+async def test_split_bytes_parse_the_same(make_conn, split):
+    raw = b"POST /p?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" + GET
+    conn = make_conn()
+    conn.feed(*[raw[i:i + split] for i in range(0, len(raw), split)])
+    await asyncio.sleep(0.01)
+    got = parse_responses(conn.transport.take())
+    assert [b for _, _, b in got] == [b"POST /p?q=1 5 hello", b"GET /a 0"]
+
+
+async def test_chunked_request_body(make_conn):
+    conn = make_conn()
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n")
+    await conn.settle()
+    [(status, _, body)] = parse_responses(conn.transport.take())
+    assert (status, body) == (200, b"POST / 5 abcde")
+
+
+async def test_body_async_iteration(make_conn):
+    seen = []
+
+    async def handler(raw, stream):
+        async for part in raw.body:
+            seen.append(part)
+        stream.send(200, None, [], b"done")
+
+    conn = make_conn(handler)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc")
+    await conn.settle()
+    conn.feed(b"def")
+    await conn.settle()
+    assert b"".join(seen) == b"abcdef"
+    assert parse_responses(conn.transport.take())[0][2] == b"done"
+
+
+async def test_http10_closes_by_default_and_keeps_alive_on_request(make_conn):
+    conn = make_conn()
+    conn.feed(b"GET / HTTP/1.0\r\n\r\n")
+    await conn.settle()
+    [(_, headers, _)] = parse_responses(conn.transport.take())
+    assert headers["connection"] == "close"
+    assert conn.transport.closed
+
+    conn = make_conn()
+    conn.feed(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    await conn.settle()
+    [(_, headers, _)] = parse_responses(conn.transport.take())
+    assert headers["connection"] == "keep-alive"
+    assert not conn.transport.closed
+
+
+async def test_connection_close_from_client(make_conn):
+    conn = make_conn()
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    await conn.settle()
+    [(_, headers, _)] = parse_responses(conn.transport.take())
+    assert headers["connection"] == "close"
+    assert conn.transport.closed
+
+
+async def test_streamed_response_is_chunked(make_conn):
+    async def handler(raw, stream):
+        stream.start(200, None, [("Content-Type", "text/plain")])
+        for part in (b"ab", b"", b"cde"):
+            await stream.write(part)
+        stream.end()
+
+    conn = make_conn(handler)
+    conn.feed(GET)
+    await conn.settle()
+    data = conn.transport.take()
+    assert b"Transfer-Encoding: chunked\r\n" in data
+    assert data.endswith(b"2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n")
+    assert parse_responses(data)[0][2] == b"abcde"
+
+
+async def test_streamed_response_http10_is_close_delimited(make_conn):
+    async def handler(raw, stream):
+        stream.start(200, None, [])
+        await stream.write(b"abc")
+        stream.end()
+
+    conn = make_conn(handler)
+    conn.feed(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    await conn.settle()
+    data = conn.transport.take()
+    assert b"chunked" not in data and data.endswith(b"\r\n\r\nabc")
+    assert conn.transport.closed
+
+
+async def test_head_sends_no_body(make_conn):
+    async def handler(raw, stream):
+        stream.send(200, None, [("Content-Length", "11")], b"")
+
+    conn = make_conn(handler)
+    conn.feed(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n" + GET)
+    await conn.settle()
+    data = conn.transport.take()
+    first, _, rest = data.partition(b"\r\n\r\n")
+    assert b"Content-Length: 11" in first
+    assert rest.startswith(b"HTTP/1.1 200")  # the next response follows at once
+
+
+async def test_expect_100_continue_sent_on_first_read(make_conn):
+    conn = make_conn()
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n")
+    await conn.settle()
+    assert conn.transport.take() == b"HTTP/1.1 100 Continue\r\n\r\n"
+    conn.feed(b"abc")
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][2] == b"POST / 3 abc"
+
+
+async def test_expect_100_not_sent_when_body_unread(make_conn):
+    async def handler(raw, stream):
+        stream.send(413, None, [], b"too big")
+
+    conn = make_conn(handler)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999\r\nExpect: 100-continue\r\n\r\n")
+    await conn.settle()
+    data = conn.transport.take()
+    assert data.startswith(b"HTTP/1.1 413 ")
+    assert b"100 Continue" not in data
+    assert b"Connection: close" in data  # the unread body cannot be skipped safely
+    assert conn.transport.eof_written
+
+
+async def test_unknown_expectation_is_417(make_conn):
+    conn = make_conn()
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nExpect: something\r\nContent-Length: 0\r\n\r\n")
+    await conn.settle()
+    assert conn.transport.take().startswith(b"HTTP/1.1 417 ")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", id="cl-and-te"),
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc", id="duplicate-cl"),
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", id="duplicate-equal-cl"),
+        pytest.param(b"GET / HTTP/1.1\nHost: a\n\n", id="bare-lf"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n", id="bare-lf-in-headers"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n z\r\n\r\n", id="obs-fold"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", id="space-before-colon"),
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", id="te-not-final-chunked"),
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n", id="te-identity"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: a\x00b\r\n\r\n", id="nul-in-header"),
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", id="negative-cl"),
+        pytest.param(b"GET / HTTP/1.1\r\n\r\n", id="no-host"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", id="two-hosts"),
+        pytest.param(b"GARBAGE\r\n\r\n", id="garbage"),
+        pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", id="bad-chunk-size"),
+    ],
+)
+async def test_malformed_gets_one_400_and_close(make_conn, raw):
+    conn = make_conn()
+    conn.feed(raw)
+    await conn.settle()
+    data = conn.transport.take()
+    responses = parse_responses(data)
+    assert [r[0] for r in responses] == [400], data
+    assert responses[0][1]["connection"] == "close"
+    assert conn.transport.closed
+
+
+async def test_smuggling_after_valid_request_answers_first_then_400(make_conn):
+    conn = make_conn()
+    conn.feed(GET + b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+    await conn.settle()
+    assert [r[0] for r in parse_responses(conn.transport.take())] == [200, 400]
+    assert conn.transport.closed
+
+
+@pytest.mark.parametrize("version", [b"HTTP/2.0", b"HTTP/0.9"])
+async def test_unsupported_version(make_conn, version):
+    conn = make_conn()
+    conn.feed(b"GET / " + version + b"\r\nHost: a\r\n\r\n")
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][0] == 505
+
+
+async def test_request_line_limit_414(make_conn):
+    conn = make_conn(max_request_line=100)
+    conn.feed(b"GET /" + b"a" * 60, b"b" * 60 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][0] == 414
+    assert conn.transport.closed
+
+
+async def test_header_block_limit_431(make_conn):
+    conn = make_conn(max_header_size=200)
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"v" * 300 + b"\r\n\r\n")
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][0] == 431
+
+
+async def test_header_block_limit_431_when_never_ending(make_conn):
+    conn = make_conn(max_header_size=200, max_request_line=100)
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ")
+    for _ in range(20):
+        if conn.transport.closed:
+            break
+        conn.feed(b"v" * 100)
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][0] == 431
+
+
+async def test_header_count_limit_431(make_conn):
+    conn = make_conn(max_headers=5)
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(5)) + b"\r\n")
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][0] == 431
+
+
+async def test_header_deadline_is_absolute(make_conn):
+    conn = make_conn(header_timeout=0.05)
+    conn.feed(b"GET / HTTP/1.1\r\n")
+    for _ in range(8):  # a trickle of bytes does not extend the deadline
+        await asyncio.sleep(0.01)
+        if not conn.transport.closed:
+            conn.feed(b"X-A: b\r\n")
+    await asyncio.sleep(0.05)
+    data = conn.transport.take()
+    assert parse_responses(data)[0][0] == 408
+    assert conn.transport.closed
+
+
+async def test_keep_alive_idle_timeout_closes_silently(make_conn):
+    conn = make_conn(keep_alive_timeout=0.03)
+    conn.feed(GET)
+    await conn.settle()
+    conn.transport.take()
+    await asyncio.sleep(0.06)
+    assert conn.transport.closed
+    assert conn.transport.take() == b""
+
+
+async def test_body_read_timeout_408(make_conn):
+    async def handler(raw, stream):
+        try:
+            await raw.body.read()
+        except Exception as err:  # HttpError(408)
+            stream.send(err.status, None, [], b"slow body")
+
+    conn = make_conn(handler, body_timeout=0.03)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+    await asyncio.sleep(0.08)
+    data = conn.transport.take()
+    assert parse_responses(data)[0][0] == 408
+    assert b"Connection: close" in data
+
+
+async def test_large_body_pauses_reading(make_conn):
+    gate = asyncio.Event()
+
+    async def handler(raw, stream):
+        await gate.wait()
+        body = await raw.body.read()
+        stream.send(200, None, [], str(len(body)).encode())
+
+    conn = make_conn(handler, body_buffer=1000)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+    conn.feed(b"x" * 2000)
+    await conn.settle()
+    assert conn.transport.reading_paused
+    gate.set()
+    await conn.settle()
+    assert not conn.transport.reading_paused
+    conn.feed(b"x" * 3000)
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][2] == b"5000"
+
+
+async def test_client_disconnect_cancels_handler(make_conn):
+    events = []
+
+    async def handler(raw, stream):
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            events.append("cancelled")
+            raise
+
+    conn = make_conn(handler)
+    conn.feed(GET)
+    await conn.settle()
+    conn.disconnect()
+    await conn.settle()
+    assert events == ["cancelled"]
+
+
+async def test_disconnect_fails_pending_body_read(make_conn):
+    events = []
+
+    async def handler(raw, stream):
+        try:
+            await raw.body.read()
+        except ConnectionResetError:
+            events.append("reset")
+
+    conn = make_conn(handler)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+    await conn.settle()
+    conn.disconnect()
+    await conn.settle()
+    assert events in (["reset"], [])  # cancelled before or after the reset: never hangs
+    assert conn.protocol.closed
+
+
+@pytest.mark.parametrize("value", ["a\r\nInjected: 1", "a\nb", "a\x00b", "snow \u2603"])
+async def test_bad_header_value_is_500_and_never_written(make_conn, value):
+    async def handler(raw, stream):
+        stream.send(200, None, [("X-Evil", value)], b"body")
+
+    conn = make_conn(handler)
+    conn.feed(GET)
+    await conn.settle()
+    data = conn.transport.take()
+    assert data.startswith(b"HTTP/1.1 500 ")
+    assert b"Injected" not in data and b"X-Evil" not in data
+
+
+async def test_handler_crash_is_500_and_connection_survives(make_conn):
+    async def handler(raw, stream):
+        if raw.target == "/boom":
+            raise RuntimeError("boom")
+        stream.send(200, None, [], b"ok")
+
+    conn = make_conn(handler)
+    conn.feed(b"GET /boom HTTP/1.1\r\nHost: x\r\n\r\n" + GET)
+    await conn.settle()
+    assert [r[0] for r in parse_responses(conn.transport.take())] == [500, 200]
+
+
+async def test_graceful_shutdown_finishes_in_flight(make_conn):
+    gate = asyncio.Event()
+
+    async def handler(raw, stream):
+        await gate.wait()
+        stream.send(200, None, [], b"finished")
+
+    conn = make_conn(handler)
+    conn.feed(GET)
+    await conn.settle()
+    conn.protocol.shutdown()
+    assert not conn.transport.closed
+    gate.set()
+    await conn.settle()
+    [(status, headers, body)] = parse_responses(conn.transport.take())
+    assert (status, body, headers["connection"]) == (200, b"finished", "close")
+    assert conn.transport.closed
+
+
+async def test_graceful_shutdown_closes_idle_now(make_conn):
+    conn = make_conn()
+    conn.protocol.shutdown()
+    assert conn.transport.closed
+
+
+async def test_upgrade_is_answered_then_closed(make_conn):
+    conn = make_conn()
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n")
+    await conn.settle()
+    [(status, headers, _)] = parse_responses(conn.transport.take())
+    assert status == 200 and headers["connection"] == "close"
+
+
+async def test_repeated_headers_join_like_node(make_conn):
+    seen = {}
+
+    async def handler(raw, stream):
+        seen.update(raw.headers)
+        stream.send(204, None, [], b"")
+
+    conn = make_conn(handler)
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nAccept: a\r\naccept: b\r\nCookie: c=1\r\nCookie: d=2\r\nX-L: \xe9\r\n\r\n")
+    await conn.settle()
+    assert seen["accept"] == "a, b"
+    assert seen["cookie"] == "c=1; d=2"
+    assert seen["x-l"] == "\xe9"
+    status, headers, body = parse_responses(conn.transport.take())[0]
+    assert status == 204 and "content-length" not in headers and body == b""
