@@ -1,0 +1,74 @@
+"""The twin switch: env parsing, the active map, and proof the compiled twins loaded."""
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eggfast import _speedups
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("1", True), ("true", True), ("YES", True), (" on ", True),
+    ("0", False), ("", False), ("false", False), ("no", False), ("2", False),
+])
+def test_env_flag(value, expected):
+    assert _speedups.env_flag("X", {"X": value}) is expected
+
+
+def test_setup_py_reads_the_switch_the_same_way():
+    sys.path.insert(0, str(ROOT))
+    try:
+        source = (ROOT / "setup.py").read_text()
+        namespace: dict = {"__file__": str(ROOT / "setup.py")}
+        exec(compile(source.split("\nNO_EXTENSIONS")[0], "setup.py", "exec"), namespace)
+    finally:
+        sys.path.remove(str(ROOT))
+    for value in ["1", "true", "YES", " on ", "0", "", "false", "2"]:
+        os.environ["EGGFAST_PROBE"] = value
+        try:
+            assert namespace["env_flag"]("EGGFAST_PROBE") is _speedups.env_flag("EGGFAST_PROBE")
+        finally:
+            del os.environ["EGGFAST_PROBE"]
+
+
+def test_implementation_map_matches_the_switch():
+    import eggfast
+
+    impl = dict(eggfast.implementation())
+    assert set(impl) == {"compose", "matcher", "protocol", "writer"}
+    expected = "python" if _speedups.NO_EXTENSIONS else "cython"
+    if _speedups.NO_EXTENSIONS or _speedups.REQUIRE_EXTENSIONS:
+        assert set(impl.values()) == {expected}
+        assert eggfast.EXTENSIONS is (expected == "cython")
+
+
+@pytest.mark.skipif(not _speedups.REQUIRE_EXTENSIONS, reason="only meaningful when compiled twins are required")
+@pytest.mark.parametrize("hot_path", _speedups.HOT_PATHS)
+def test_compiled_twin_really_loaded(hot_path):
+    selector = importlib.import_module(f"eggfast._{hot_path}")
+    compiled = importlib.import_module(f"eggfast._{hot_path}_c")
+    assert compiled.__file__.endswith((".so", ".pyd"))
+    assert _speedups.ACTIVE[hot_path] == "cython"
+    assert getattr(selector, f"{hot_path}_c") is not None
+
+
+def test_python_m_eggfast_info_prints_the_map():
+    out = subprocess.run([sys.executable, "-m", "eggfast", "info"], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    for hot_path in _speedups.HOT_PATHS:
+        assert hot_path in out
+    assert "EXTENSIONS" in out
+
+
+def test_no_extensions_env_forces_pure_in_a_fresh_process():
+    env = dict(os.environ, EGGFAST_NO_EXTENSIONS="1")
+    env.pop("EGGFAST_REQUIRE_EXTENSIONS", None)
+    code = "import eggfast; print(sorted(set(eggfast.implementation().values())), eggfast.EXTENSIONS)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT).stdout
+    assert out.strip() == "['python'] False"
