@@ -1,0 +1,250 @@
+"""A live server on 127.0.0.1 driven by a raw-socket client, on both protocol twins."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from eggfast import Application
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, dict, bytes]:
+    """Read exactly one response (Content-Length, chunked, or until close)."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(": ")
+            headers[name.lower()] = value
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        body = b""
+        while True:
+            size = int((await reader.readuntil(b"\r\n"))[:-2], 16)
+            if size == 0:
+                await reader.readexactly(2)
+                break
+            body += await reader.readexactly(size)
+            await reader.readexactly(2)
+    elif status in (204, 304):
+        body = b""
+    else:
+        body = await asyncio.wait_for(reader.read(), 5)
+    return status, headers, body
+
+
+def build_app() -> Application:
+    app = Application(silent=True)
+
+    async def mw(ctx, next):
+        await next()
+        ctx.set("X-Onion", "1")
+
+    app.use(mw)
+
+    async def index(ctx):
+        ctx.body = "hello"
+
+    async def json_route(ctx):
+        ctx.body = {"ok": True, "n": [1, 2]}
+
+    async def echo(ctx):
+        ctx.body = await ctx.request.read()
+
+    async def stream(ctx):
+        async def gen():
+            for part in (b"one,", b"two,", b"three"):
+                yield part
+        ctx.body = gen()
+
+    async def slow(ctx):
+        await asyncio.sleep(0.2)
+        ctx.body = "slow done"
+
+    async def boom(ctx):
+        ctx.set("X-Lost", "yes")
+        raise RuntimeError("secret detail")
+
+    async def bad_header(ctx):
+        ctx.set("X-Evil", "a\r\nInjected: yes")
+        ctx.body = "never"
+
+    router = app.router
+    router.get("/", index)
+    router.get("/json", json_route)
+    router.post("/echo", echo)
+    router.get("/stream", stream)
+    router.get("/slow", slow)
+    router.get("/boom", boom)
+    router.get("/bad-header", bad_header)
+    return app
+
+
+@pytest.fixture
+async def server(protocol_twin):
+    app = build_app()
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    yield srv
+    srv.close()
+    await srv.wait_closed()
+
+
+async def connect(server):
+    return await asyncio.open_connection("127.0.0.1", server.port)
+
+
+async def test_keep_alive_serves_many_requests_on_one_connection(server):
+    reader, writer = await connect(server)
+    for _ in range(5):
+        writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        status, headers, body = await read_response(reader)
+        assert (status, body, headers["x-onion"]) == (200, b"hello", "1")
+        assert headers["content-type"] == "text/plain; charset=utf-8"
+    writer.close()
+
+
+async def test_pipelining_in_order(server):
+    reader, writer = await connect(server)
+    writer.write(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\nGET /json HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    bodies = [(await read_response(reader))[2] for _ in range(3)]
+    assert bodies == [b"slow done", b'{"ok":true,"n":[1,2]}', b"hello"]
+    writer.close()
+
+
+async def test_chunked_request_and_streamed_response(server):
+    reader, writer = await connect(server)
+    writer.write(b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+    status, headers, body = await read_response(reader)
+    assert (status, body) == (200, b"hello world")
+    writer.write(b"GET /stream HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, headers, body = await read_response(reader)
+    assert headers["transfer-encoding"] == "chunked"
+    assert body == b"one,two,three"
+    writer.close()
+
+
+async def test_not_found_and_405(server):
+    reader, writer = await connect(server)
+    writer.write(b"GET /nope HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, _, body = await read_response(reader)
+    assert (status, body) == (404, b"Not Found")
+    writer.write(b"DELETE / HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, headers, _ = await read_response(reader)
+    assert status == 405 and "GET" in headers["allow"]
+    writer.close()
+
+
+async def test_handler_error_is_500_without_its_headers_and_worker_keeps_serving(server):
+    reader, writer = await connect(server)
+    writer.write(b"GET /boom HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, headers, body = await read_response(reader)
+    assert status == 500 and body == b"Internal Server Error"
+    assert "x-lost" not in headers and b"secret" not in body
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert (await read_response(reader))[0] == 200
+    writer.close()
+
+
+async def test_header_injection_refused_with_500(server):
+    reader, writer = await connect(server)
+    writer.write(b"GET /bad-header HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, headers, body = await read_response(reader)
+    assert status == 500 and "injected" not in headers and body != b"never"
+    writer.close()
+
+
+async def test_malformed_request_400_then_close(server):
+    reader, writer = await connect(server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+    status, headers, _ = await read_response(reader)
+    assert status == 400 and headers["connection"] == "close"
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+
+
+async def test_head_has_length_but_no_body(server):
+    reader, writer = await connect(server)
+    writer.write(b"HEAD /json HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    assert b"Content-Length: 21" in head
+    status, _, body = await read_response(reader)  # the next response follows directly
+    assert (status, body) == (200, b"hello")
+    writer.close()
+
+
+async def test_expect_continue_over_socket(server):
+    reader, writer = await connect(server)
+    writer.write(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+    assert await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5) == b"HTTP/1.1 100 Continue\r\n\r\n"
+    writer.write(b"data")
+    assert (await read_response(reader))[2] == b"data"
+    writer.close()
+
+
+async def test_graceful_close_finishes_in_flight_request(protocol_twin):
+    app = build_app()
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+    idle_reader, idle_writer = await asyncio.open_connection("127.0.0.1", srv.port)
+    writer.write(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+    await asyncio.sleep(0.05)
+    srv.close()
+    status, headers, body = await read_response(reader)
+    assert (status, body, headers["connection"]) == (200, b"slow done", "close")
+    assert await asyncio.wait_for(idle_reader.read(), 5) == b""  # idle connection closed
+    await asyncio.wait_for(srv.wait_closed(), 5)
+    with pytest.raises(OSError):
+        await asyncio.open_connection("127.0.0.1", srv.port)
+    writer.close()
+    idle_writer.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_example_answers_and_stops_on_sigterm():
+    """What `make run` does: serve examples/hello, answer curl-like requests, exit 0 on SIGTERM."""
+    import http.client
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "eggfast", "serve-example", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/")
+                resp = conn.getresponse()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert resp.status == 200 and resp.read() == b"Hello, eggfast!\n"
+        conn.request("GET", "/json")
+        resp = conn.getresponse()
+        assert resp.getheader("content-type") == "application/json; charset=utf-8"
+        assert resp.read() == b'{"message":"Hello, JSON","framework":"eggfast"}'
+        conn.request("POST", "/echo", body=b"ping", headers={"Content-Type": "text/plain"})
+        assert conn.getresponse().read() == b"ping"
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=15)
+    assert proc.returncode == 0, out.decode()
