@@ -49,6 +49,7 @@ class Server:
         self._server: Optional[asyncio.AbstractServer] = None
         self._closing = False
         self._all_closed: Optional[asyncio.Event] = None
+        self._address: tuple = ("", 0)
 
     # Connection tracker interface used by the protocol.
     def add(self, protocol: Any) -> None:
@@ -75,6 +76,7 @@ class Server:
             self._server = await loop.create_server(
                 self._make_protocol, host, port, backlog=backlog, reuse_port=reuse_port or None
             )
+        self._address = self._server.sockets[0].getsockname()
         return self
 
     @property
@@ -84,11 +86,11 @@ class Server:
     @property
     def port(self) -> int:
         """The bound port (useful after listening on port 0)."""
-        return self.sockets[0].getsockname()[1]
+        return self._address[1]
 
     @property
     def host(self) -> str:
-        return self.sockets[0].getsockname()[0]
+        return self._address[0]
 
     def close(self) -> None:
         """Stop accepting; ask every connection to finish its current response and close."""
