@@ -162,7 +162,13 @@ class Context:
                 pass
             self.app.emit("error", err, self)
             if stream.writable:
-                stream.end()
+                # A body cut short must not look complete: drop the connection
+                # when the stream can, else just finish it.
+                abort = getattr(stream, "abort", None)
+                if abort is not None and stream.headers_sent:
+                    abort()
+                else:
+                    stream.end()
             return
 
         self.app.emit("error", err, self)
