@@ -121,6 +121,12 @@ def make_raw(
 
 
 @pytest.fixture
+def stream_cls() -> type:
+    """The RecordingStream class (test modules do not import conftest)."""
+    return RecordingStream
+
+
+@pytest.fixture
 def app() -> Application:
     application = Application()
     application.errors = []  # type: ignore[attr-defined]
