@@ -272,6 +272,7 @@ class Context:
     idempotent = _getter("request", "idempotent")
     origin = _getter("request", "origin")
     href = _getter("request", "href")
+    URL = _getter("request", "URL")
     subdomains = _getter("request", "subdomains")
     protocol = _getter("request", "protocol")
     host = _getter("request", "host")

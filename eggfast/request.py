@@ -320,6 +320,14 @@ class Request:
         return self.origin + original
 
     @property
+    def URL(self) -> Any:  # noqa: N802 - Koa's name
+        """``href`` split into its parts (``urllib.parse.SplitResult``)."""
+        try:
+            return urlsplit(self.href)
+        except ValueError:
+            return urlsplit("")
+
+    @property
     def subdomains(self) -> list[str]:
         """``tobi.ferrets.example.com`` → ``['ferrets', 'tobi']`` (offset 2); ``[]`` for an IP."""
         hostname = self.hostname

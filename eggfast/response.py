@@ -244,11 +244,14 @@ class Response:
         """Set one header, or several from a mapping; values become ``str`` (lists allowed)."""
         if self.stream.headers_sent:
             return
+        if type(field) is str:
+            self._headers[field.lower()] = (field, value if type(value) is str else _header_value(value))
+            return
         if isinstance(field, Mapping):
             for key, val in field.items():
                 self.set(key, val)
             return
-        self._headers[field.lower()] = (field, _header_value(value))
+        self._headers[str(field).lower()] = (str(field), _header_value(value))
 
     def append(self, field: str, value: Any) -> None:
         """Add value(s) to a header, keeping what is there (``Set-Cookie``, ``Link``)."""

@@ -176,6 +176,7 @@ def test_origin_and_href(make_ctx):
     assert ctx.href == "http://localhost/users/1?next=/dashboard"
     ctx.url = "/changed"
     assert ctx.href == "http://localhost/users/1?next=/dashboard"  # from original_url
+    assert ctx.URL.hostname == "localhost" and ctx.URL.path == "/users/1" and ctx.URL.query == "next=/dashboard"
 
 
 def test_subdomains(make_ctx):
