@@ -8,7 +8,8 @@ so no substring is created for static segments; param captures are kept as
 (start, end) pairs and turned into strings only for the winning route.
 """
 from libc.stdint cimport uint64_t
-from libc.stdlib cimport malloc, free
+from libc.stdlib cimport calloc, malloc, free
+cimport cython
 from libc.string cimport memcmp, memchr
 from cpython.ref cimport PyObject
 
@@ -117,13 +118,23 @@ cdef inline uint64_t _hash_str(str key):
     return _seg_hash(PyUnicode_KIND(key), PyUnicode_DATA(key), 0, PyUnicode_GET_LENGTH(key))
 
 
+ctypedef struct _Entry:
+    # one slot of a node's open-addressing table of static children
+    uint64_t hash
+    Py_ssize_t length
+    int kind
+    void* data          # the key's characters (the key str is kept alive by the node)
+    PyObject* child     # borrowed: the node's static_children list owns it
+
+
+@cython.final
 cdef class _Node:
     """One tree node: static hash table, ordered params, wildcard, leaf."""
 
     cdef Py_ssize_t nstatic
     cdef Py_ssize_t mask
-    cdef Py_ssize_t* slots
-    cdef uint64_t* hashes
+    cdef int* slots         # open addressing: index into entries, -1 = empty
+    cdef _Entry* entries
     cdef list static_keys
     cdef list static_children
     cdef Py_ssize_t nparams
@@ -137,38 +148,33 @@ cdef class _Node:
     cdef object allowed
 
     def __dealloc__(self):
-        if self.slots is not NULL:
-            free(self.slots)
-        if self.hashes is not NULL:
-            free(self.hashes)
+        free(self.slots)
+        free(self.entries)
 
-    cdef _Node find_static(self, uint64_t h, int kind, void* data, Py_ssize_t s, Py_ssize_t n):
+    cdef inline PyObject* find_static(self, int kind, void* data, Py_ssize_t s, Py_ssize_t n) noexcept:
+        cdef uint64_t h = _seg_hash(kind, data, s, n)
         cdef Py_ssize_t slot = <Py_ssize_t>(h & <uint64_t>self.mask)
-        cdef Py_ssize_t idx, i
-        cdef str key
-        cdef int kkind
-        cdef void* kdata
+        cdef Py_ssize_t i
+        cdef _Entry* e
+        cdef int idx
         while True:
             idx = self.slots[slot]
             if idx < 0:
-                return None
-            if self.hashes[idx] == h:
-                key = <str>self.static_keys[idx]
-                if PyUnicode_GET_LENGTH(key) == n:
-                    kkind = PyUnicode_KIND(key)
-                    kdata = PyUnicode_DATA(key)
-                    if kkind == kind:
-                        if memcmp(kdata, <char*>data + s * kind, n * kind) == 0:
-                            return <_Node>self.static_children[idx]
+                return NULL
+            e = &self.entries[idx]
+            if e.hash == h and e.length == n:
+                if e.kind == kind:
+                    if memcmp(e.data, <char*>data + s * kind, n * kind) == 0:
+                        return e.child
+                else:
+                    for i in range(n):
+                        if PyUnicode_READ(e.kind, e.data, i) != PyUnicode_READ(kind, data, s + i):
+                            break
                     else:
-                        for i in range(n):
-                            if PyUnicode_READ(kkind, kdata, i) != PyUnicode_READ(kind, data, s + i):
-                                break
-                        else:
-                            return <_Node>self.static_children[idx]
+                        return e.child
             slot = (slot + 1) & self.mask
 
-    cdef inline Py_ssize_t leaf_route(self, int code, object method):
+    cdef inline Py_ssize_t leaf_route(self, int code, object method) except? -2:
         cdef PyObject* found
         if code != M_OTHER:
             return self.mroute[code]
@@ -197,19 +203,24 @@ cdef _Node _build(tuple node):
         while size < 2 * n:
             size *= 2
         out.mask = size - 1
-        out.slots = <Py_ssize_t*>malloc(size * sizeof(Py_ssize_t))
-        out.hashes = <uint64_t*>malloc(n * sizeof(uint64_t))
-        if out.slots is NULL or out.hashes is NULL:
+        out.slots = <int*>malloc(size * sizeof(int))
+        out.entries = <_Entry*>calloc(n, sizeof(_Entry))
+        if out.slots is NULL or out.entries is NULL:
             raise MemoryError()
         for i in range(size):
             out.slots[i] = -1
         for i in range(n):
-            h = _hash_str(out.static_keys[i])
-            out.hashes[i] = h
+            key = out.static_keys[i]
+            h = _hash_str(key)
             slot = <Py_ssize_t>(h & <uint64_t>out.mask)
             while out.slots[slot] >= 0:
                 slot = (slot + 1) & out.mask
-            out.slots[slot] = i
+            out.slots[slot] = <int>i
+            out.entries[i].hash = h
+            out.entries[i].length = PyUnicode_GET_LENGTH(key)
+            out.entries[i].kind = PyUnicode_KIND(key)
+            out.entries[i].data = PyUnicode_DATA(key)
+            out.entries[i].child = <PyObject*>out.static_children[i]
     out.param_rx = []
     out.param_children = []
     for rx, child in node[1]:
@@ -251,7 +262,7 @@ cdef Py_ssize_t _walk(_Node node, _State* st, Py_ssize_t pos) except -2:
     """``pos`` is the '/' before the next segment, or ``st.end`` when done."""
     cdef Py_ssize_t found, s, e, i
     cdef uint64_t h
-    cdef _Node child
+    cdef PyObject* child
     if pos == st.end:
         if not node.has_leaf:
             return -1
@@ -259,10 +270,9 @@ cdef Py_ssize_t _walk(_Node node, _State* st, Py_ssize_t pos) except -2:
     s = pos + 1
     e = _seg_end(st.kind, st.data, s, st.end)
     if node.nstatic:
-        h = _seg_hash(st.kind, st.data, s, e - s)
-        child = node.find_static(h, st.kind, st.data, s, e - s)
-        if child is not None:
-            found = _walk(child, st, e)
+        child = node.find_static(st.kind, st.data, s, e - s)
+        if child is not NULL:
+            found = _walk(<_Node>child, st, e)
             if found >= 0:
                 return found
     if e > s and node.nparams:
@@ -290,7 +300,7 @@ cdef Py_ssize_t _walk(_Node node, _State* st, Py_ssize_t pos) except -2:
 cdef int _allow(_Node node, _State* st, Py_ssize_t pos, set out) except -1:
     cdef Py_ssize_t s, e, i
     cdef uint64_t h
-    cdef _Node child
+    cdef PyObject* child
     if pos == st.end:
         if node.has_leaf:
             out.update(node.allowed)
@@ -298,10 +308,9 @@ cdef int _allow(_Node node, _State* st, Py_ssize_t pos, set out) except -1:
     s = pos + 1
     e = _seg_end(st.kind, st.data, s, st.end)
     if node.nstatic:
-        h = _seg_hash(st.kind, st.data, s, e - s)
-        child = node.find_static(h, st.kind, st.data, s, e - s)
-        if child is not None:
-            _allow(child, st, e, out)
+        child = node.find_static(st.kind, st.data, s, e - s)
+        if child is not NULL:
+            _allow(<_Node>child, st, e, out)
     if e > s:
         for i in range(node.nparams):
             rx = node.param_rx[i]
