@@ -1,0 +1,40 @@
+"""eggfast's loggers (Egg's egg-logger on stdlib :mod:`logging`).
+
+>>> from eggfast.logger import parse_level
+>>> parse_level("WARN") == 30
+True
+
+Use :func:`setup_loggers` once per application or agent and
+:func:`close_loggers` when it closes; see docs/logging.md.
+"""
+from __future__ import annotations
+
+from .context_logger import ClassLogger, ContextLogger, class_logger, context_prefix, trace_id
+from .formatter import NONE, EggFormatter, error_title, level_name, parse_level
+from .setup import (
+    EggLogger,
+    Loggers,
+    close_loggers,
+    install_context_loggers,
+    resolve_log_dir,
+    setup_loggers,
+)
+
+__all__ = [
+    "NONE",
+    "ClassLogger",
+    "ContextLogger",
+    "EggFormatter",
+    "EggLogger",
+    "Loggers",
+    "class_logger",
+    "close_loggers",
+    "context_prefix",
+    "error_title",
+    "install_context_loggers",
+    "level_name",
+    "parse_level",
+    "resolve_log_dir",
+    "setup_loggers",
+    "trace_id",
+]
