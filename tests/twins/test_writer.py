@@ -44,3 +44,17 @@ def test_tab_allowed(writer_twin):
 
 def test_chunk(writer_twin):
     assert writer_twin.chunk(b"hello world, hi") == b"f\r\nhello world, hi\r\n"
+
+
+@pytest.mark.parametrize("data", [bytearray(b"abc"), memoryview(b"abc")])
+def test_chunk_accepts_bytes_like(writer_twin, data):
+    assert writer_twin.chunk(data) == b"3\r\nabc\r\n"
+
+
+def test_non_str_values_are_stringified(writer_twin):
+    assert b"X-N: 5\r\n" in writer_twin.build_head("1.1", 200, None, [("X-N", 5)])
+
+
+def test_non_str_name_refused(writer_twin):
+    with pytest.raises(InvalidHeaderError):
+        writer_twin.build_head("1.1", 200, None, [(b"X", "v")])
