@@ -10,7 +10,7 @@ so no substring is created for static segments; param captures are kept as
 from libc.stdint cimport uint64_t
 from libc.stdlib cimport calloc, malloc, free
 cimport cython
-from libc.string cimport memcmp, memchr
+from libc.string cimport memcmp, memchr, memcpy
 from cpython.ref cimport PyObject
 
 from eggfast._matcher_py import MAX_CAPTURES, check_table, decode_param as _py_decode
@@ -25,6 +25,8 @@ cdef extern from "Python.h":
     PyObject* PyDict_GetItemWithError(object, object) except? NULL
     dict _PyDict_NewPresized(Py_ssize_t)
     void PyObject_GC_UnTrack(object)
+    bint PyUnicode_IS_ASCII(object)
+    object PyUnicode_New(Py_ssize_t, unsigned int)
 
 cdef enum:
     MAXCAP = 32
@@ -36,6 +38,16 @@ cdef extern from *:
     """
     const uint64_t FNV_OFFSET "EGGFAST_FNV_OFFSET"
     const uint64_t FNV_PRIME "EGGFAST_FNV_PRIME"
+
+cdef extern from *:
+    """
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    #define EGGFAST_LITTLE_ENDIAN 1
+    #else
+    #define EGGFAST_LITTLE_ENDIAN 0
+    #endif
+    """
+    const bint EGGFAST_LITTLE_ENDIAN
 
 # method codes: a fixed slot per common method, 7 = look up the dict
 cdef enum:
@@ -94,9 +106,19 @@ cdef inline uint64_t _seg_hash(int kind, void* data, Py_ssize_t s, Py_ssize_t n)
     """
     cdef uint64_t a = 0, b = 0, h
     cdef Py_ssize_t i, k = 8 if n > 8 else n
-    for i in range(k):
-        a |= <uint64_t>(PyUnicode_READ(kind, data, s + i) & 0xFF) << (8 * i)
-        b |= <uint64_t>(PyUnicode_READ(kind, data, s + n - k + i) & 0xFF) << (8 * i)
+    cdef const unsigned char* p
+    if kind == 1 and EGGFAST_LITTLE_ENDIAN and n >= 8:
+        memcpy(&a, <const char*>data + s, 8)
+        memcpy(&b, <const char*>data + s + n - 8, 8)
+    elif kind == 1:
+        p = <const unsigned char*>data + s
+        for i in range(k):
+            a |= <uint64_t>p[i] << (8 * i)
+        b = a
+    else:
+        for i in range(k):
+            a |= <uint64_t>(PyUnicode_READ(kind, data, s + i) & 0xFF) << (8 * i)
+            b |= <uint64_t>(PyUnicode_READ(kind, data, s + n - k + i) & 0xFF) << (8 * i)
     h = (a * <uint64_t>0x9E3779B97F4A7C15) ^ (b * <uint64_t>0xC2B2AE3D27D4EB4F) ^ <uint64_t>n
     h ^= h >> 32
     h *= <uint64_t>0xD6E8FEB86659FD93
@@ -107,8 +129,10 @@ cdef inline Py_ssize_t _seg_end(int kind, void* data, Py_ssize_t s, Py_ssize_t e
     """Index of the next '/' at or after ``s``, or ``end``."""
     cdef const char* p
     if kind == 1:
-        p = <const char*>memchr(<const char*>data + s, 47, end - s)
-        return end if p is NULL else p - <const char*>data
+        p = <const char*>data
+        while s < end and p[s] != 47:
+            s += 1
+        return s
     while s < end and PyUnicode_READ(kind, data, s) != 47:
         s += 1
     return s
@@ -140,6 +164,8 @@ cdef class _Node:
     cdef Py_ssize_t nparams
     cdef list param_rx
     cdef list param_children
+    cdef PyObject** prx         # borrowed from param_rx; NULL where no regex
+    cdef PyObject** pchild      # borrowed from param_children
     cdef _Node wild
     cdef bint has_leaf
     cdef Py_ssize_t mroute[8]
@@ -150,6 +176,8 @@ cdef class _Node:
     def __dealloc__(self):
         free(self.slots)
         free(self.entries)
+        free(self.prx)
+        free(self.pchild)
 
     cdef inline PyObject* find_static(self, int kind, void* data, Py_ssize_t s, Py_ssize_t n) noexcept:
         cdef uint64_t h = _seg_hash(kind, data, s, n)
@@ -227,6 +255,15 @@ cdef _Node _build(tuple node):
         out.param_rx.append(rx)
         out.param_children.append(_build(child))
     out.nparams = len(out.param_rx)
+    if out.nparams:
+        out.prx = <PyObject**>malloc(out.nparams * sizeof(PyObject*))
+        out.pchild = <PyObject**>malloc(out.nparams * sizeof(PyObject*))
+        if out.prx is NULL or out.pchild is NULL:
+            raise MemoryError()
+        for i in range(out.nparams):
+            rx = out.param_rx[i]
+            out.prx[i] = NULL if rx is None else <PyObject*>rx
+            out.pchild[i] = <PyObject*>out.param_children[i]
     out.wild = _build(node[2]) if node[2] is not None else None
     leaf = node[3]
     out.has_leaf = leaf is not None
@@ -248,6 +285,7 @@ cdef _Node _build(tuple node):
 
 ctypedef struct _State:
     int kind
+    bint ascii
     void* data
     Py_ssize_t end
     int code
@@ -256,6 +294,10 @@ ctypedef struct _State:
     int ncap
     Py_ssize_t cs[MAXCAP]
     Py_ssize_t ce[MAXCAP]
+
+
+cdef bint _rx_ok(PyObject* rx, _State* st, Py_ssize_t s, Py_ssize_t e) except -1:
+    return (<object>rx).fullmatch(PyUnicode_Substring(<object>st.path, s, e)) is not None
 
 
 cdef Py_ssize_t _walk(_Node node, _State* st, Py_ssize_t pos) except -2:
@@ -277,13 +319,12 @@ cdef Py_ssize_t _walk(_Node node, _State* st, Py_ssize_t pos) except -2:
                 return found
     if e > s and node.nparams:
         for i in range(node.nparams):
-            rx = node.param_rx[i]
-            if rx is not None and rx.fullmatch(PyUnicode_Substring(<object>st.path, s, e)) is None:
+            if node.prx[i] is not NULL and not _rx_ok(node.prx[i], st, s, e):
                 continue
             st.cs[st.ncap] = s
             st.ce[st.ncap] = e
             st.ncap += 1
-            found = _walk(<_Node>node.param_children[i], st, e)
+            found = _walk(<_Node>node.pchild[i], st, e)
             if found >= 0:
                 return found
             st.ncap -= 1
@@ -313,12 +354,21 @@ cdef int _allow(_Node node, _State* st, Py_ssize_t pos, set out) except -1:
             _allow(<_Node>child, st, e, out)
     if e > s:
         for i in range(node.nparams):
-            rx = node.param_rx[i]
-            if rx is None or rx.fullmatch(PyUnicode_Substring(<object>st.path, s, e)) is not None:
-                _allow(<_Node>node.param_children[i], st, e, out)
+            if node.prx[i] is NULL or _rx_ok(node.prx[i], st, s, e):
+                _allow(<_Node>node.pchild[i], st, e, out)
     if node.wild is not None and st.end > s and node.wild.has_leaf:
         out.update(node.wild.allowed)
     return 0
+
+
+cdef inline object _substring(object path, _State* st, Py_ssize_t s, Py_ssize_t e):
+    """``path[s:e]``; PERF: an ASCII path skips the max-char scan of PyUnicode_Substring."""
+    cdef object out
+    if st.ascii:
+        out = PyUnicode_New(e - s, 127)
+        memcpy(PyUnicode_DATA(out), <const char*>st.data + s, e - s)
+        return out
+    return PyUnicode_Substring(path, s, e)
 
 
 cdef inline bint _has_pct(_State* st, Py_ssize_t s, Py_ssize_t e) noexcept:
@@ -403,6 +453,7 @@ cdef class Matcher:
         cdef Py_ssize_t n = PyUnicode_GET_LENGTH(path)
         st.kind = PyUnicode_KIND(path)
         st.data = PyUnicode_DATA(path)
+        st.ascii = PyUnicode_IS_ASCII(path)
         if n == 0 or PyUnicode_READ(st.kind, st.data, 0) != 47:
             return _MISS
         if n > 1 and PyUnicode_READ(st.kind, st.data, n - 1) == 47:
@@ -426,7 +477,7 @@ cdef class Matcher:
             names = <tuple>self.names[index]
             params = _PyDict_NewPresized(st.ncap)
             for i in range(st.ncap):
-                value = PyUnicode_Substring(path, st.cs[i], st.ce[i])
+                value = _substring(path, &st, st.cs[i], st.ce[i])
                 if _has_pct(&st, st.cs[i], st.ce[i]):
                     value = _decode(value)
                     if value is None:
