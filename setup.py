@@ -59,14 +59,22 @@ def extensions():
         return []
     from setuptools import Extension
 
+    # Hand-written twins: src/_X_c.pyx -> eggfast._X_c.
     exts = [
-        Extension(
-            f"eggfast.{pyx.stem}",
-            [str(pyx.relative_to(HERE))],
-            extra_compile_args=["-O2"],
-            depends=[str(p.relative_to(HERE)) for p in (HERE / "eggfast").glob("_*_py.py")],
-        )
+        Extension(f"eggfast.{pyx.stem}", [str(pyx.relative_to(HERE))], extra_compile_args=["-O2"])
         for pyx in sorted((HERE / "src").glob("_*_c.pyx"))
+    ]
+    # Single-source twins: eggfast/_X_py.py compiled as eggfast._X_c, typed by the
+    # augmenting declarations in eggfast/_X_c.pxd (aiohttp's reader_c approach).
+    exts += [
+        Extension(
+            f"eggfast.{pxd.stem}",
+            [str(pxd.with_name(pxd.stem[:-2] + "_py.py").relative_to(HERE))],
+            extra_compile_args=["-O2"],
+            depends=[str(pxd.relative_to(HERE))],
+        )
+        for pxd in sorted((HERE / "eggfast").glob("_*_c.pxd"))
+        if not (HERE / "src" / f"{pxd.stem}.pyx").exists()
     ]
     directives = {
         "language_level": "3",
@@ -84,7 +92,7 @@ def extensions():
     built = []
     for ext in exts:  # one at a time, so one bad module leaves the others compiled
         try:
-            built.extend(cythonize([ext], compiler_directives=directives, include_path=["src", "eggfast"], quiet=True))
+            built.extend(cythonize([ext], compiler_directives=directives, include_path=["src"], quiet=True))
         except Exception as exc:
             if REQUIRE_EXTENSIONS:
                 raise

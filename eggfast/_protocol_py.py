@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Pure twin of the HTTP/1.1 connection protocol (httptools, strict mode).
 
 One :class:`HttpProtocol` per connection.  It parses requests into
@@ -244,8 +245,8 @@ class ResponseWriter:
         self.keep_alive = False
 
 
-class HttpProtocol(asyncio.Protocol):
-    """One HTTP/1.1 connection."""
+class HttpProtocol:
+    """One HTTP/1.1 connection (an asyncio protocol: asyncio only needs its methods)."""
 
     def __init__(self, handler: Handler, loop: asyncio.AbstractEventLoop, limits: ServerLimits, tracker: Any = None) -> None:
         self.handler = handler

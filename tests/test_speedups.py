@@ -72,3 +72,14 @@ def test_no_extensions_env_forces_pure_in_a_fresh_process():
     code = "import eggfast; print(sorted(set(eggfast.implementation().values())), eggfast.EXTENSIONS)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT).stdout
     assert out.strip() == "['python'] False"
+
+
+@pytest.mark.skipif(not _speedups.REQUIRE_EXTENSIONS, reason="only meaningful when compiled twins are required")
+def test_compiled_protocol_uses_extension_types():
+    """The single-source protocol twin really got its typed layout from eggfast/_protocol_c.pxd."""
+    from eggfast import _protocol_c
+
+    for cls in (_protocol_c.HttpProtocol, _protocol_c.ResponseWriter, _protocol_c.BodyReader):
+        obj = cls.__new__(cls)
+        with pytest.raises(AttributeError):
+            obj.not_declared = 1

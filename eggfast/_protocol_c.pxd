@@ -1,0 +1,85 @@
+# Typed layout of eggfast._protocol_c, the compiled twin of eggfast._protocol_py (Cython's
+# "augmenting .pxd", as aiohttp's _websocket/reader_c.pxd): setup.py compiles
+# the very source of the pure twin as eggfast._protocol_c, with the classes
+# below turned into extension types.  One source, so the twins cannot drift.
+
+cdef class HttpProtocol
+
+cpdef str http_date()
+
+
+cdef class BodyReader:
+    cdef public HttpProtocol _protocol
+    cdef public object _chunks
+    cdef public Py_ssize_t _buffered
+    cdef public bint _complete
+    cdef public object _error
+    cdef public object _waiter
+    cdef public bint _expect_continue
+    cdef public Py_ssize_t received
+
+    cpdef feed(self, data)
+    cpdef feed_eof(self)
+    cpdef set_error(self, exc)
+    cpdef _wake(self)
+
+
+cdef class ResponseWriter:
+    cdef public HttpProtocol _protocol
+    cdef public object _request
+    cdef public bint _head_only
+    cdef public bint _chunked
+    cdef public bint _no_body
+    cdef public bint headers_sent
+    cdef public bint finished
+    cdef public bint keep_alive
+
+    cpdef bytes _head(self, status, reason, list headers, length)
+    cpdef send(self, status, reason, headers, body)
+    cpdef start(self, status, reason, headers)
+    cpdef end(self)
+    cpdef abort(self)
+
+
+cdef class HttpProtocol:
+    cdef public object handler
+    cdef public object loop
+    cdef public object limits
+    cdef public object tracker
+    cdef public object transport
+    cdef public bint closed
+    cdef public object _parser
+    cdef public object _queue
+    cdef public object _task
+    cdef public ResponseWriter _current_writer
+    cdef public BodyReader _current_body
+    cdef public object _peername
+    cdef public object _sockname
+    cdef public bint _tls
+    cdef public bint _reading_paused
+    cdef public bint _writing_paused
+    cdef public object _drain_waiter
+    cdef public object _header_timer
+    cdef public object _idle_timer
+    cdef public object _linger_timer
+    cdef public bint _in_head
+    cdef public object _error
+    cdef public bint _stop_parsing
+    cdef public bint _closing
+    cdef public bint _lingering
+    cdef public bytes _url
+    cdef public dict _headers
+    cdef public Py_ssize_t _header_count
+    cdef public Py_ssize_t _head_size
+    cdef public Py_ssize_t _head_bytes
+    cdef public Py_ssize_t _host_count
+
+    cpdef write(self, data)
+    cpdef _close(self)
+    cpdef _start_idle_timer(self)
+    cpdef _pause_reading(self)
+    cpdef _maybe_resume_reading(self)
+    cpdef body_wanted(self)
+    cpdef body_consumed(self)
+    cpdef _run_next(self)
+    cpdef bint may_keep_alive(self)
