@@ -15,7 +15,16 @@ from ._speedups import implementation as _implementation
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Application": "application",
+    "Application": "egg.application",
+    "Agent": "agent",
+    "Boot": "lifecycle",
+    "BaseContextClass": "base_context_class",
+    "Controller": "base_context_class",
+    "Service": "base_context_class",
+    "Subscription": "base_context_class",
+    "Helper": "helper",
+    "Messenger": "messenger",
+    "start": "start",
     "Context": "context",
     "Request": "request",
     "Response": "response",
@@ -30,7 +39,13 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .application import Application
+    from .agent import Agent
+    from .base_context_class import BaseContextClass, Controller, Service, Subscription
+    from .egg.application import Application
+    from .helper import Helper
+    from .lifecycle import Boot
+    from .messenger import Messenger
+    from .start import start
     from .context import Context
     from .errors import ComposeError, ConfigError, EggfastError, HttpError, InvalidHeaderError, RouterError
     from .request import Request

@@ -1,0 +1,1 @@
+"""The built-in development plugin (reload on change; local env only)."""

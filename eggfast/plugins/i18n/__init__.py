@@ -1,0 +1,1 @@
+"""The built-in i18n plugin (locales and ctx.gettext)."""

@@ -1,0 +1,1 @@
+"""The built-in logrotator plugin (log file rotation)."""

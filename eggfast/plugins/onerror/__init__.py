@@ -1,0 +1,1 @@
+"""The built-in onerror plugin (error pages by Accept and env)."""

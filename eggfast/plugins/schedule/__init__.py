@@ -1,0 +1,1 @@
+"""The built-in schedule plugin (app/schedule tasks)."""

@@ -1,0 +1,1 @@
+"""The built-in security plugin (CSRF, safe redirect, security headers)."""

@@ -1,0 +1,1 @@
+"""The built-in session plugin (cookie session store)."""

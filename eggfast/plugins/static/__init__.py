@@ -1,0 +1,1 @@
+"""The built-in static plugin (/public/ files)."""

@@ -1,0 +1,1 @@
+"""The built-in view plugin (templates: ctx.render)."""

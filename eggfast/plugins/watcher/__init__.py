@@ -1,0 +1,1 @@
+"""The built-in watcher plugin (file watching: app.watcher)."""

@@ -1,0 +1,1 @@
+config = {"powered_by": {"value": "eggfast"}}
