@@ -59,9 +59,10 @@ cdef class HttpProtocol:
     cdef public bint _reading_paused
     cdef public bint _writing_paused
     cdef public object _drain_waiter
-    cdef public object _header_timer
-    cdef public object _idle_timer
-    cdef public object _linger_timer
+    cdef public object _timer
+    cdef public int _timer_kind
+    cdef public double _deadline
+    cdef public double _timer_when
     cdef public bint _in_head
     cdef public object _error
     cdef public bint _stop_parsing
@@ -76,7 +77,8 @@ cdef class HttpProtocol:
 
     cpdef write(self, data)
     cpdef _close(self)
-    cpdef _start_idle_timer(self)
+    cpdef _arm(self, int kind, double delay)
+    cpdef _disarm(self, int kind)
     cpdef _pause_reading(self)
     cpdef _maybe_resume_reading(self)
     cpdef body_wanted(self)

@@ -26,6 +26,12 @@ from ._writer import build_head, chunk
 Handler = Callable[[RawRequest, "ResponseWriter"], Awaitable[None]]
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+# What the connection's one timer is waiting for.
+_NO_TIMER = 0
+_IDLE = 1  # keep-alive idle: close silently
+_HEAD = 2  # header deadline: 408 and close
+_LINGER = 3  # draining after a half-close: close
 _LAST_CHUNK = b"0\r\n\r\n"
 
 _date_cache: list = [0, ""]
@@ -266,9 +272,11 @@ class HttpProtocol:
         self._reading_paused = False
         self._writing_paused = False
         self._drain_waiter: Optional[asyncio.Future] = None
-        self._header_timer: Optional[asyncio.TimerHandle] = None
-        self._idle_timer: Optional[asyncio.TimerHandle] = None
-        self._linger_timer: Optional[asyncio.TimerHandle] = None
+        # One lazily re-armed timer per connection serves every deadline (see _arm).
+        self._timer: Optional[asyncio.TimerHandle] = None
+        self._timer_kind = _NO_TIMER
+        self._deadline = 0.0
+        self._timer_when = 0.0
         self._in_head = False
         self._error: Optional[ProtocolError] = None
         self._stop_parsing = False
@@ -290,7 +298,7 @@ class HttpProtocol:
         self._tls = transport.get_extra_info("sslcontext") is not None
         if self.tracker is not None:
             self.tracker.add(self)
-        self._start_idle_timer()
+        self._arm(_IDLE, self.limits.keep_alive_timeout)
 
     def connection_lost(self, exc: Optional[BaseException]) -> None:
         self.closed = True
@@ -349,34 +357,59 @@ class HttpProtocol:
             self.transport.close()
 
     # -- timers ---------------------------------------------------------------
+    # PERF: arming a timer per request (header deadline, then keep-alive idle)
+    # costs two TimerHandles and two cancels.  Instead one timer per
+    # connection is re-armed only when it fires early or a nearer deadline
+    # comes up; under steady keep-alive traffic that is once per timeout.
+    def _arm(self, kind: int, delay: float) -> None:
+        if self.closed:
+            return
+        deadline = self.loop.time() + delay
+        self._timer_kind = kind
+        self._deadline = deadline
+        timer = self._timer
+        if timer is not None:
+            if self._timer_when <= deadline:
+                return
+            timer.cancel()
+        self._timer_when = deadline
+        self._timer = self.loop.call_at(deadline, self._on_timer)
+
+    def _disarm(self, kind: int) -> None:
+        if self._timer_kind == kind:
+            self._timer_kind = _NO_TIMER
+
     def _cancel_timers(self) -> None:
-        for name in ("_header_timer", "_idle_timer", "_linger_timer"):
-            timer = getattr(self, name)
-            if timer is not None:
-                timer.cancel()
-                setattr(self, name, None)
+        self._timer_kind = _NO_TIMER
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
-    def _start_idle_timer(self) -> None:
-        if self._idle_timer is None and not self.closed:
-            self._idle_timer = self.loop.call_later(self.limits.keep_alive_timeout, self._on_idle_timeout)
-
-    def _on_idle_timeout(self) -> None:
-        self._idle_timer = None
-        if self._task is None and not self._queue and not self._in_head:
+    def _on_timer(self) -> None:
+        self._timer = None
+        kind = self._timer_kind
+        if kind == _NO_TIMER or self.closed:
+            return
+        if self._deadline - self.loop.time() > 0.001:
+            self._timer_when = self._deadline
+            self._timer = self.loop.call_at(self._deadline, self._on_timer)
+            return
+        self._timer_kind = _NO_TIMER
+        if kind == _IDLE:
+            if self._task is None and not self._queue and not self._in_head:
+                self._close()
+        elif kind == _HEAD:
+            if self._in_head:
+                self._fail(ProtocolError(408, "Request Timeout"))
+        else:
             self._close()
-
-    def _on_header_timeout(self) -> None:
-        self._header_timer = None
-        if self._in_head:
-            self._fail(ProtocolError(408, "Request Timeout"))
 
     # -- reading ----------------------------------------------------------
     def data_received(self, data: bytes) -> None:
         if self._lingering or self._stop_parsing:
             return
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-            self._idle_timer = None
+        if self._timer_kind == _IDLE:
+            self._timer_kind = _NO_TIMER
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -398,9 +431,7 @@ class HttpProtocol:
         """Stop parsing; answer ``error`` once every earlier request is answered, then close."""
         self._stop_parsing = True
         self._in_head = False
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
+        self._disarm(_HEAD)
         body = self._current_body
         if body is not None:
             # The error is inside a message whose head was already accepted.
@@ -426,8 +457,7 @@ class HttpProtocol:
         self._head_size = 0
         self._head_bytes = 0
         self._host_count = 0
-        if self._header_timer is None:
-            self._header_timer = self.loop.call_later(self.limits.header_timeout, self._on_header_timeout)
+        self._arm(_HEAD, self.limits.header_timeout)
 
     def on_url(self, url: bytes) -> None:
         self._url += url
@@ -453,9 +483,7 @@ class HttpProtocol:
 
     def on_headers_complete(self) -> None:
         self._in_head = False
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
+        self._disarm(_HEAD)
         parser = self._parser
         version = parser.get_http_version()
         if version != "1.1" and version != "1.0":
@@ -565,7 +593,7 @@ class HttpProtocol:
         if self._closing:
             self._close()
         elif not self.closed:
-            self._start_idle_timer()
+            self._arm(_IDLE, self.limits.keep_alive_timeout)
             self._maybe_resume_reading()
 
     async def _serve_one(self, request: RawRequest, writer: ResponseWriter) -> None:
@@ -618,7 +646,7 @@ class HttpProtocol:
         except (OSError, RuntimeError):
             self._close()
             return
-        self._linger_timer = self.loop.call_later(self.limits.linger_timeout, self._close)
+        self._arm(_LINGER, self.limits.linger_timeout)
 
     def _maybe_resume_reading_for_linger(self) -> None:
         if self._reading_paused and not self.closed:
