@@ -119,3 +119,38 @@ def new_app():
         return app
 
     return factory
+
+
+class StrictRecorder(Recorder):
+    """Refuses header values with CR/LF like the real writer."""
+
+    def send(self, status: int, reason: str, headers: list, body: bytes) -> None:
+        from eggfast.errors import InvalidHeaderError
+
+        for name, value in headers:
+            if any(c in value for c in "\r\n\0"):
+                raise InvalidHeaderError(f"invalid value for header {name!r}")
+        super().send(status, reason, headers, body)
+
+
+@pytest.fixture
+def make_ctx():
+    """``make_ctx(app, method, url, headers=..., strict=False)`` → ``(ctx, stream)``."""
+
+    def factory(app: Application, method: str = "GET", url: str = "/", *, strict: bool = False, **kwargs: Any):
+        stream = StrictRecorder() if strict else Recorder()
+        return app.context_class(app, make_raw(method, url, **kwargs), stream), stream
+
+    return factory
+
+
+@pytest.fixture
+def strict_request_app():
+    """Like ``request_app`` but the stream refuses CR/LF in header values."""
+
+    async def runner(app: Application, method: str = "GET", url: str = "/", **kwargs: Any) -> Recorder:
+        stream = StrictRecorder()
+        await app.handler(make_raw(method, url, **kwargs), stream)
+        return stream
+
+    return runner
