@@ -17,20 +17,23 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _serve_example(args: argparse.Namespace) -> int:
-    import logging
     import pathlib
-    import runpy
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    root = pathlib.Path(__file__).resolve().parent.parent / "examples" / "hello" / "app.py"
-    if not root.exists():
+    from .cli.dev import run_dev
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "examples" / "hello"
+    if not (root / "app" / "router.py").exists():
         print(f"eggfast: {root} not found (run from a source checkout)", file=sys.stderr)
         return 1
-    module = runpy.run_path(str(root))
-    app = module["create_app"]()
-    print(f"eggfast: serving examples/hello on http://{args.host}:{args.port}", flush=True)
-    app.listen(args.port, host=args.host)
-    return 0
+    args.base_dir = str(root)
+    args.env = args.framework = None
+    return run_dev(args)
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from .cli.dev import run_dev
+
+    return run_dev(args)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -42,6 +45,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     example.add_argument("--host", default="127.0.0.1")
     example.add_argument("--port", type=int, default=7001)
     example.set_defaults(func=_serve_example)
+    dev = sub.add_parser("dev", help="serve an app in one process (agent + app), env local")
+    from .cli.dev import add_arguments
+
+    add_arguments(dev)
+    dev.set_defaults(func=_dev)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -1,0 +1,1 @@
+"""Command implementations behind ``eggfast`` / ``python -m eggfast``."""

@@ -1,0 +1,97 @@
+"""``eggfast dev``: agent + app in one process, env local, graceful on SIGTERM/SIGINT.
+
+    eggfast dev --base-dir examples/hello --port 7001
+    python -m eggfast dev --base-dir examples/hello
+
+Each long step prints one line; a start-up error prints one line naming
+the file and exits 1.  On SIGTERM or SIGINT the server stops accepting,
+finishes in-flight requests, runs ``before_close`` and the process exits 0.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+__all__ = ["add_arguments", "run_dev"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-dir", default=".", help="the app folder (default: the current directory)")
+    parser.add_argument("--port", type=int, default=7001, help="port to serve on (default 7001; 0 picks one)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--env", default=None, help="server env (default: EGG_SERVER_ENV, else local)")
+    parser.add_argument("--framework", default=None, help="framework package (default: eggfast.toml [app] framework)")
+
+
+def _say(text: str) -> None:
+    print(f"[eggfast dev] {text}", flush=True)
+
+
+def run_dev(args: argparse.Namespace) -> int:
+    from ..server import new_event_loop
+
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(_dev(args))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+async def _dev(args: argparse.Namespace) -> int:
+    from ..errors import ConfigError
+    from ..start import start
+
+    base_dir = Path(args.base_dir).resolve()
+    env = args.env or os.environ.get("EGG_SERVER_ENV") or "local"
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    started = time.perf_counter()
+    _say(f"starting {base_dir} (env {env}, pid {os.getpid()})")
+    _say("loading agent, then application: plugins, config, extend, boots, services, middleware, controllers, router")
+    try:
+        app: Any = await start(base_dir, env=env, port=args.port, host=args.host, framework=args.framework)
+    except ConfigError as exc:
+        print(f"eggfast dev: {exc}", file=sys.stderr, flush=True)
+        return 1
+    except OSError as exc:
+        print(f"eggfast dev: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr, flush=True)
+        return 1
+    except Exception as exc:  # one line, not a traceback
+        print(f"eggfast dev: start failed: {type(exc).__name__}: {' '.join(str(exc).split())}",
+              file=sys.stderr, flush=True)
+        return 1
+    total = (time.perf_counter() - started) * 1000
+    agent = app.agent
+    _say(f"{len(app.plugins)} plugins: {', '.join(app.plugins)}")
+    _say(f"middleware: {', '.join(getattr(app.loader, 'middleware_names', []))}")
+    _say(f"ready in {total:.0f} ms (agent {agent.timing.total():.0f} ms, app {app.timing.total():.0f} ms); "
+         f"slowest steps (full report: {app.rundir / 'application_timing.json'}):")
+    for line in app.timing.summary(5):
+        print(f"    {line}", flush=True)
+    _say(f"listening on http://{args.host}:{app.server.port}")
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+    _say(f"closing: draining {len(app.server.connections)} connection(s), running before_close")
+    await app.close()
+    _say("closed")
+    return 0
+
+
+def main(argv: Optional[list] = None) -> int:  # pragma: no cover - convenience
+    parser = argparse.ArgumentParser(prog="eggfast dev")
+    add_arguments(parser)
+    return run_dev(parser.parse_args(argv))
