@@ -120,10 +120,8 @@ class Context:
         self.req = raw
         self.raw = raw
         self.res = stream
-        request = self.request = app.request_class(app, self, raw)
-        response = self.response = app.response_class(app, self, stream)
-        request.response = response
-        response.request = request
+        self.request = app.request_class(app, self, raw)
+        self.response = app.response_class(app, self, stream)
         self.original_url = raw.target
         self.state: dict[str, Any] = {}
         self.respond = True

@@ -9,6 +9,7 @@ names it.
 from __future__ import annotations
 
 import ipaddress
+import weakref
 from typing import Any, AsyncIterator, Mapping, Optional, Union
 from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -109,11 +110,23 @@ class Request:
 
     def __init__(self, app: Any, ctx: Any, raw: Any) -> None:
         self.app = app
-        self.ctx = ctx
+        # PERF: a weak link back to the context keeps ctx/request/response out
+        # of reference cycles, so they are freed at once instead of by the GC.
+        self._ctx_ref = weakref.ref(ctx)
         self.raw = raw
         self.req = raw
         self.original_url = raw.target
-        self.response: Any = None  # linked by Context
+
+    @property
+    def ctx(self) -> Any:
+        """The Context this request belongs to (None once that context is gone)."""
+        return self._ctx_ref()
+
+    @property
+    def response(self) -> Any:
+        """The sibling ``ctx.response``."""
+        ctx = self._ctx_ref()
+        return ctx.response if ctx is not None else None
 
     # --- config -----------------------------------------------------------
 

@@ -8,6 +8,7 @@ and ``Context.onerror`` put the response on the stream.
 from __future__ import annotations
 
 import html
+import weakref
 import types
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -70,11 +71,21 @@ class Response:
 
     def __init__(self, app: Any, ctx: Any, stream: Any) -> None:
         self.app = app
-        self.ctx = ctx
+        self._ctx_ref = weakref.ref(ctx)  # weak: see Request.__init__
         self.stream = stream
         self.res = stream
         self._headers: dict[str, tuple[str, Union[str, list[str]]]] = {}
-        self.request: Any = None  # linked by Context
+
+    @property
+    def ctx(self) -> Any:
+        """The Context this response belongs to (None once that context is gone)."""
+        return self._ctx_ref()
+
+    @property
+    def request(self) -> Any:
+        """The sibling ``ctx.request``."""
+        ctx = self._ctx_ref()
+        return ctx.request if ctx is not None else None
 
     # --- status -----------------------------------------------------------
 
