@@ -76,6 +76,10 @@ async def _send(response: Any, stream: Any, data: bytes, *, head: bool = False, 
             await stream.write(data)
         stream.end()
         return
+    _send_whole(response, stream, data, head, length)
+
+
+def _send_whole(response: Any, stream: Any, data: bytes, head: bool = False, length: bool = True) -> None:
     headers = response._headers
     if length and not head:
         headers.pop("transfer-encoding", None)
@@ -133,10 +137,22 @@ async def respond(ctx: Any) -> None:
         await _send(response, stream, text.encode("utf-8"))
         return
 
-    if isinstance(body, _BYTES_TYPES):
+    if type(body) is str:
+        encoded = response._encoded
+        data = encoded[1] if encoded is not None and encoded[0] is body else body.encode("utf-8", "surrogatepass")
+        if stream.headers_sent:
+            await _send(response, stream, data)
+        else:
+            _send_whole(response, stream, data)
+    elif isinstance(body, _BYTES_TYPES):
         await _send(response, stream, bytes(body) if not isinstance(body, bytes) else body)
     elif isinstance(body, str):
         await _send(response, stream, body.encode("utf-8", "surrogatepass"))
+    elif type(body) is dict or type(body) is list:
+        if stream.headers_sent:
+            await _send(response, stream, json_bytes(body))
+        else:
+            _send_whole(response, stream, json_bytes(body))
     elif is_stream_body(body):
         await _pipe(response, stream, body)
     else:

@@ -26,6 +26,9 @@ from .hdrs import EMPTY_STATUSES, REDIRECT_STATUSES, STATUS_REASONS
 __all__ = ["Response", "json_bytes", "is_stream_body"]
 
 _BYTES_TYPES = (bytes, bytearray, memoryview)
+_TEXT = "text/plain; charset=utf-8"
+_HTML = "text/html; charset=utf-8"
+_JSON = "application/json; charset=utf-8"
 
 
 def json_bytes(value: Any) -> bytes:
@@ -68,6 +71,7 @@ class Response:
     _body: Any = None
     _explicit_status: bool = False
     _explicit_null_body: bool = False
+    _encoded: Optional[tuple] = None  # (str body, its UTF-8 bytes), set by the body setter
 
     def __init__(self, app: Any, ctx: Any, stream: Any) -> None:
         self.app = app
@@ -125,6 +129,36 @@ class Response:
 
     @body.setter
     def body(self, value: Any) -> None:
+        if type(value) is str and not self.stream.headers_sent:
+            # PERF: the common case, with the same effects as the general path
+            # below; the encoded body is kept for respond() to send as is.
+            self._body = value
+            self._explicit_null_body = False
+            if not self._explicit_status:
+                self._explicit_status = True
+                self._status = 200
+                self._message = None
+            headers = self._headers
+            if "content-type" not in headers:
+                headers["content-type"] = ("Content-Type", _HTML if value.lstrip()[:1] == "<" else _TEXT)
+            encoded = value.encode("utf-8", "surrogatepass")
+            self._encoded = (value, encoded)
+            if "transfer-encoding" not in headers:
+                entry = headers.get("content-length")
+                headers["content-length"] = (entry[0] if entry is not None else "Content-Length", str(len(encoded)))
+            return
+        if (type(value) is dict or type(value) is list) and not self.stream.headers_sent:
+            # PERF: JSON bodies, same effects as the general path below.
+            self._body = value
+            self._explicit_null_body = False
+            if not self._explicit_status:
+                self._explicit_status = True
+                self._status = 200
+                self._message = None
+            headers = self._headers
+            headers.pop("content-length", None)
+            headers["content-type"] = ("Content-Type", _JSON)
+            return
         original = self._body
         self._body = value
 
