@@ -268,7 +268,11 @@ def setup_loggers(app: Any, *, kind: str = "application") -> Loggers:
         error_logger.addHandler(handler)
     loggers["error_logger"] = error_logger
 
-    custom = _get(config, "custom_logger", {}) or {}
+    custom = _get(config, "custom_logger")
+    if custom is None:  # a bare Koa-style app: Egg's default custom loggers
+        from ..config.core_defaults import CONFIG as _DEFAULTS
+
+        custom = _DEFAULTS["custom_logger"]
     for custom_name, custom_options in custom.items():
         if custom_name in loggers:
             raise ValueError(f"config.custom_logger.{custom_name}: a built-in logger has that name")
