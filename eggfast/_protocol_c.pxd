@@ -51,6 +51,8 @@ cdef class HttpProtocol:
     cdef public object _parser
     cdef public object _queue
     cdef public object _task
+    cdef public object _idle_waiter
+    cdef public bint _busy
     cdef public ResponseWriter _current_writer
     cdef public BodyReader _current_body
     cdef public object _peername

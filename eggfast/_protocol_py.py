@@ -263,7 +263,9 @@ class HttpProtocol:
         self.closed = False
         self._parser = httptools.HttpRequestParser(self)
         self._queue: deque = deque()
-        self._task: Optional[asyncio.Task] = None
+        self._task: Optional[asyncio.Task] = None  # the serving task, parked when idle
+        self._idle_waiter: Optional[asyncio.Future] = None
+        self._busy = False  # a request is being answered
         self._current_writer: Optional[ResponseWriter] = None
         self._current_body: Optional[BodyReader] = None
         self._peername = None
@@ -323,7 +325,7 @@ class HttpProtocol:
             return False
         # Half-close from the client: answer what is queued, then close.
         self._closing = True
-        if self._task is None and not self._queue:
+        if not self._busy and not self._queue:
             self._close()
         return True
 
@@ -396,7 +398,7 @@ class HttpProtocol:
             return
         self._timer_kind = _NO_TIMER
         if kind == _IDLE:
-            if self._task is None and not self._queue and not self._in_head:
+            if not self._busy and not self._queue and not self._in_head:
                 self._close()
         elif kind == _HEAD:
             if self._in_head:
@@ -559,14 +561,36 @@ class HttpProtocol:
 
     # -- running requests ---------------------------------------------------
     def _run_next(self) -> None:
-        """Start the serving task if it is not running (requests are served in order)."""
-        if self._task is None and not self.closed:
+        """Wake the connection's serving task; it answers queued requests in order."""
+        if self.closed:
+            return
+        if self._task is None:
             self._task = self.loop.create_task(self._serve_queue())
+        else:
+            waiter = self._idle_waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
 
     async def _serve_queue(self) -> None:
+        # PERF: one task per connection, parked on a future between requests,
+        # instead of a new Task (and its WeakSet registration) per request.
         queue = self._queue
         try:
-            while queue and not self.closed:
+            while not self.closed:
+                if not queue:
+                    self._busy = False
+                    if self._closing:
+                        self._close()
+                        return
+                    self._arm(_IDLE, self.limits.keep_alive_timeout)
+                    self._maybe_resume_reading()
+                    waiter = self._idle_waiter = self.loop.create_future()
+                    try:
+                        await waiter
+                    finally:
+                        self._idle_waiter = None
+                    continue
+                self._busy = True
                 item = queue.popleft()
                 if isinstance(item, ProtocolError):
                     self._send_error(item)
@@ -589,12 +613,8 @@ class HttpProtocol:
                     self._linger()
                     return
         finally:
+            self._busy = False
             self._task = None
-        if self._closing:
-            self._close()
-        elif not self.closed:
-            self._arm(_IDLE, self.limits.keep_alive_timeout)
-            self._maybe_resume_reading()
 
     async def _serve_one(self, request: RawRequest, writer: ResponseWriter) -> None:
         try:
@@ -657,9 +677,9 @@ class HttpProtocol:
     def shutdown(self) -> None:
         """Stop taking requests: close now if idle, else after the current response."""
         self._closing = True
-        if self._task is None and not self._queue and not self._in_head:
+        if not self._busy and not self._queue and not self._in_head:
             self._close()
 
     @property
     def idle(self) -> bool:
-        return self._task is None and not self._queue
+        return not self._busy and not self._queue
