@@ -136,8 +136,18 @@ class EggCore:
         self._ready_task: Optional[asyncio.Future] = None
         self._egg_close_task: Optional[asyncio.Future] = None
         self.loader = self.loader_class(self, self.app_info, self.egg_paths(), self.timing, options)
-        with self.timing.span(f"Load {self.egg_type}"):
-            self.loader.load()
+        try:
+            with self.timing.span(f"Load {self.egg_type}"):
+                self.loader.load()
+        except BaseException:
+            # a failed start leaves nothing open behind it
+            self.messenger.hub.detach(self.messenger)
+            try:
+                from ..logger import close_loggers
+            except ImportError:  # pragma: no cover
+                raise
+            close_loggers(self)
+            raise
 
     # -- config -------------------------------------------------------------------
     def _set_config(self, config: Any) -> None:
