@@ -49,6 +49,12 @@ class EggLogger(logging.Logger):
             kwargs.setdefault("stacklevel", 2)
             self._log(logging.WARNING, msg, args, **kwargs)
 
+    def setLevel(self, level: Any) -> None:  # noqa: N802 - stdlib name
+        # Outside logging's registry, the manager does not reset this logger's
+        # isEnabledFor() cache: do it here so a level change takes effect.
+        super().setLevel(parse_level(level) if isinstance(level, str) else level)
+        self._cache.clear()
+
 
 class ConsoleHandler(logging.Handler):
     """Writes to the *current* ``sys.stdout`` (``sys.stderr`` from ERROR up)."""

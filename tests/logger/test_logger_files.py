@@ -255,3 +255,15 @@ def test_parse_level_rejects_garbage():
 def test_level_names():
     assert level_name(logging.WARNING) == "WARN"
     assert level_name(logging.INFO) == "INFO"
+
+
+def test_level_change_after_use_takes_effect(log_app, read_log):
+    app = log_app(logger={"level": "DEBUG"})
+    setup_loggers(app)
+    app.logger.info("first")  # fills isEnabledFor's cache
+    app.logger.setLevel("WARN")
+    app.logger.info("dropped")
+    app.logger.setLevel(logging.DEBUG)
+    app.logger.debug("kept")
+    text = read_log("demo-web.log")
+    assert "first" in text and "dropped" not in text and "kept" in text
