@@ -34,7 +34,14 @@ class MiddlewareList(list):
     def __getattr__(self, name: str) -> Callable:
         factories = self.__dict__.get("factories") or {}
         if name in factories:
-            return factories[name]
+            factory, app = factories[name], self.__dict__.get("app")
+
+            def build(options: Any = None) -> Callable:
+                """``app.middleware.<name>(options)``: the middleware, for one route."""
+                return factory(dict(options or {}), app)
+
+            build.__name__ = name
+            return build
         raise AttributeError(f"middleware {name!r} is not defined (no app/middleware/{name}.py in any unit)")
 
 
@@ -102,6 +109,7 @@ class MiddlewareLoaderMixin:
             paths = {dotted: path for dotted, path, _ in loaded}
             stack = app.middleware
             stack.factories.update(factories)
+            stack.app = app
             config = app.config
             meta = getattr(self, "config_meta", {})
             names = list(config.get("core_middleware") or []) + list(config.get("middleware") or [])

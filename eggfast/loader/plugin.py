@@ -210,6 +210,8 @@ class PluginLoaderMixin:
             return info.meta_file or info.from_
 
         def visit(name: str, chain: list[str]) -> None:
+            if chain and name in decls and chain[-1] not in decls[name].dependents:
+                decls[name].dependents.append(chain[-1])
             if name in seen:
                 return
             if name in chain:
@@ -228,10 +230,6 @@ class PluginLoaderMixin:
                 info.implicit = True
                 self._resolve_plugin(info)
                 log.warning("plugin %r is disabled but required by %r: enabled implicitly", name, chain[-1])
-            if chain:
-                parent = chain[-1]
-                if parent not in info.dependents:
-                    info.dependents.append(parent)
             for dep in info.dependencies:
                 visit(dep, chain + [name])
             for dep in info.optional_dependencies:

@@ -1,0 +1,99 @@
+"""Plugins: declarations, metadata, env filtering, dependency order, errors (SPEC §4)."""
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from conftest import fixture_dir
+
+BUILTIN = ["onerror", "session", "i18n", "watcher", "multipart", "security", "development",
+           "logrotator", "schedule", "static", "jsonp", "view"]
+
+
+def test_builtin_plugins_have_eggs_shape(make_app):
+    app = make_app("folder-name", env="local")
+    assert set(app.plugins) == set(BUILTIN)
+    names = list(app.plugins)
+    assert names.index("session") < names.index("security") < names.index("jsonp") < names.index("onerror")
+    assert names.index("watcher") < names.index("development")
+    assert names.index("schedule") < names.index("logrotator")
+    info = app.plugins["development"]
+    assert info.enable and info.env == ["local"] and info.dependencies == ["watcher"]
+    assert info.package == "eggfast.plugins.development" and info.root.name == "development"
+    assert "development" in app.plugins["watcher"].dependents
+
+
+def test_development_absent_outside_local(make_app):
+    app = make_app("folder-name", env="unittest")
+    assert "development" not in app.plugins and set(app.plugins) == set(BUILTIN) - {"development"}
+
+
+def test_app_turns_a_builtin_off(make_app):
+    app = make_app("folder-name", plugins={"view": False})
+    assert "view" not in app.plugins
+
+
+def test_order_implicit_enable_env_and_optional(make_app, caplog):
+    with caplog.at_level(logging.WARNING, logger="eggfast.core.loader"):
+        app = make_app("plugin-deps")
+    mine = [n for n in app.plugins if n not in BUILTIN]
+    # a needs b and e (e declared disabled → enabled implicitly); c optionally needs d
+    assert mine == ["b", "e", "a", "d", "c", "h"]
+    assert app.plugins["e"].implicit and not app.plugins["a"].implicit
+    assert "enabled implicitly" in caplog.text and "'e'" in caplog.text
+    assert "f" not in app.plugins and "g" not in app.plugins  # env ["prod"]: from metadata / declaration
+    assert "off" not in app.plugins
+    assert app.plugins["a"].from_ == str(fixture_dir("plugin-deps") / "config/plugin.py")
+    assert app.plugins["h"].from_ == str(fixture_dir("plugin-deps") / "config/plugin.unittest.py")
+
+
+def test_prod_env_keeps_prod_plugins(make_app):
+    app = make_app("plugin-deps", env="prod", config={"keys": "k"})
+    assert "f" in app.plugins and "g" in app.plugins and "h" not in app.plugins
+
+
+def test_egg_plugins_env_var(make_app, monkeypatch):
+    monkeypatch.setenv("EGG_PLUGINS", json.dumps({"view": False, "jsonp": {"enable": False}}))
+    app = make_app("folder-name")
+    assert "view" not in app.plugins
+    assert "jsonp" not in app.plugins
+
+
+def test_missing_dependency_names_chain_and_file(load_error):
+    msg = load_error("plugin-missing-dep")
+    assert str(fixture_dir("plugin-missing-dep") / "plugins/a/eggfast.toml") in msg
+    assert "chain: a -> ghost" in msg and "not declared" in msg
+
+
+def test_dependency_filtered_by_env(load_error):
+    msg = load_error("plugin-env-dep")
+    assert "chain: a -> b" in msg and "not enabled in env 'unittest'" in msg
+
+
+def test_cycle_names_the_chain(load_error):
+    msg = load_error("plugin-cycle")
+    assert "plugin dependency cycle: a -> b -> a" in msg and "eggfast.toml" in msg
+
+
+@pytest.mark.parametrize("name, words", [
+    ("plugin-bad-path", ["config/plugin.py", "path", "is not a directory"]),
+    ("plugin-bad-package", ["config/plugin.py", "cannot find package 'eggfast_no_such_plugin_pkg'"]),
+    ("plugin-no-source", ["config/plugin.py", "'mystery'", "neither 'package' nor 'path'"]),
+    ("plugin-bad-key", ["config/plugin.py", "unknown key(s) ['enabled']"]),
+])
+def test_plugin_declaration_errors(load_error, name, words):
+    msg = load_error(name)
+    assert str(fixture_dir(name)) in msg
+    for word in words:
+        assert word in msg
+
+
+def test_plugin_units_load_before_frameworks_and_app(make_app):
+    app = make_app("order")
+    units = app.loader.get_load_units()
+    kinds = [u.type for u in units]
+    assert kinds[-1] == "app" and kinds[-2] == "framework"
+    names = [u.name for u in units if u.type == "plugin"]
+    assert names.index("b") < names.index("a")
