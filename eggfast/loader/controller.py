@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from ..base_context_class import BaseContextClass, Controller
 from ..errors import ConfigError
-from .file_loader import FileLoader, Namespace, defined_classes
+from .file_loader import FileLoader, Namespace, defined_classes, leaf_classes
 
 __all__ = ["ControllerLoaderMixin", "controller_namespace"]
 
@@ -44,7 +44,7 @@ def _class_action(cls: type, name: str) -> Callable:
 
 def controller_namespace(module: ModuleType, path: Path, dotted: str) -> Namespace:
     ns = Namespace(dotted)
-    classes = defined_classes(module, Controller) or defined_classes(module, BaseContextClass)
+    classes = leaf_classes(defined_classes(module, Controller) or defined_classes(module, BaseContextClass))
     if len(classes) > 1:
         raise ConfigError(f"{path}: a controller file defines one Controller subclass "
                           f"(found: {', '.join(c.__name__ for c in classes)})")
@@ -92,6 +92,6 @@ class ControllerLoaderMixin:
     def load_controller(self) -> None:
         with self.timing.span("Load Controller"):
             tree = Namespace("controller")
-            FileLoader([self.base_dir / "app" / "controller"], tree,
+            FileLoader([self.base_dir / "app" / "controller"], tree, root_name="controller",
                        resolve=lambda m, p, d: controller_namespace(m, p, d)).load()
             self.app.controller = tree

@@ -24,7 +24,7 @@ from ..errors import ConfigError
 
 __all__ = [
     "Namespace", "FileLoader", "load_module", "attr_name", "defined_classes",
-    "require_export", "one_line", "NAME_RE",
+    "require_export", "leaf_classes", "one_line", "NAME_RE",
 ]
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -121,6 +121,12 @@ def defined_classes(module: ModuleType, base: Optional[type] = None) -> list[typ
             if base is None or (issubclass(value, base) and value is not base):
                 out.append(value)
     return out
+
+
+def leaf_classes(classes: list[type]) -> list[type]:
+    """Drop private (``_Name``) classes and classes that another one in the list derives from."""
+    public = [c for c in classes if not c.__name__.startswith("_")]
+    return [c for c in public if not any(o is not c and issubclass(o, c) for o in public)]
 
 
 def require_export(module: ModuleType, name: str, path: Path, what: str) -> Any:

@@ -14,14 +14,14 @@ from typing import Any
 from ..base_context_class import BaseContextClass
 from ..errors import ConfigError
 from .context_loader import ContextProperty
-from .file_loader import FileLoader, Namespace, defined_classes
+from .file_loader import FileLoader, Namespace, defined_classes, leaf_classes
 
 __all__ = ["ServiceLoaderMixin", "context_class_of"]
 
 
 def context_class_of(module: ModuleType, path: Path, dotted: str, what: str) -> type:
     """The one class a service-like file defines (a BaseContextClass subclass preferred)."""
-    classes = defined_classes(module, BaseContextClass) or defined_classes(module)
+    classes = leaf_classes(defined_classes(module, BaseContextClass) or defined_classes(module))
     if len(classes) != 1:
         found = ", ".join(c.__name__ for c in classes) or "none"
         raise ConfigError(f"{path}: a {what} file must define exactly one class (found: {found}), "

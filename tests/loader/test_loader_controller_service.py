@@ -1,0 +1,110 @@
+"""Controllers, services, helper and router wiring (SPEC §8, §9)."""
+from __future__ import annotations
+
+from conftest import request
+
+from eggfast import Application, Controller, Service
+
+
+async def test_class_controller_and_lazy_cached_services(make_app):
+    app = make_app("controller-service")
+    users = app.service_classes.user
+    before_users = users.instances
+    home = app.controller.home._class
+    before = home.created
+    first = (await request(app, "GET", "/")).json()
+    second = (await request(app, "GET", "/")).json()
+    assert first["user"] == {"id": 1, "name": "alice", "logger": "ClassLogger"}
+    assert first["admin"] == "admin (service.admin.role)"
+    assert first["path_name"] == "controller.home"
+    assert home.created == before + 2  # a new controller per request
+    assert users.instances == before_users + 2  # one service per request, cached within it
+    assert second["instances"] == first["instances"] + 1
+
+
+async def test_inherited_sync_and_dotted_actions(make_app):
+    app = make_app("controller-service")
+    assert (await request(app, "GET", "/inherited")).text == "inherited"
+    assert (await request(app, "GET", "/sync")).text == "sync"
+    assert not hasattr(app.controller.home, "_private")
+
+
+async def test_function_controllers_nested_and_helper_urls(make_app):
+    app = make_app("controller-service")
+    res = await request(app, "GET", "/admin/user/3", headers={"host": "h.test"})
+    assert res.json() == {"id": "3", "url": "http://h.test/admin/user/3", "path": "/admin/user/7"}
+
+
+async def test_helper_escape_and_shtml(make_app):
+    app = make_app("controller-service")
+    escaped, safe = (await request(app, "GET", "/escape")).text.split("|")
+    assert escaped == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+    assert safe == '<p>ok<a>j</a><a href="https://e.com/">e</a></p>'
+
+
+async def test_resources_with_class_controller(make_app):
+    app = make_app("controller-service")
+    assert (await request(app, "GET", "/posts")).text == "index"
+    assert (await request(app, "GET", "/posts/9")).text == "show 9"
+    res = await request(app, "POST", "/posts")
+    assert (res.status, res.text) == (201, "created")
+    assert (await request(app, "DELETE", "/posts/9")).status == 405
+
+
+def test_services_are_lazy(make_app):
+    app = make_app("controller-service")
+    ctx = app.create_anonymous_context()
+    assert "lazy_boom" in ctx.service  # declared ...
+    assert ctx.service.user is ctx.service.user  # ... but only what is touched gets built
+    other = app.create_anonymous_context()
+    assert other.service.user is not ctx.service.user
+    assert ctx.helper is ctx.helper and other.helper is not ctx.helper
+
+
+def test_unknown_service_names_the_path(make_app):
+    ctx = make_app("controller-service").create_anonymous_context()
+    try:
+        ctx.service.admin.nope
+    except AttributeError as exc:
+        assert "service.admin.nope" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected AttributeError")
+
+
+def test_base_classes_give_context_members(make_app):
+    app = make_app("controller-service")
+    ctx = app.create_anonymous_context()
+    svc = Service(ctx)
+    ctl = Controller(ctx)
+    assert svc.ctx is ctx and svc.app is app and svc.config is app.config and svc.service is ctx.service
+    assert ctl.logger is ctx.logger  # no path_name: the context logger itself
+
+
+async def test_run_in_background_and_anonymous_context(make_app):
+    import asyncio
+
+    app = make_app("controller-service")
+    ctx = app.create_anonymous_context()
+    done = []
+
+    async def job(c):
+        done.append(c is ctx)
+
+    await ctx.run_in_background(job)
+    await asyncio.sleep(0)
+    assert done == [True] and ctx.path == "/" and ctx.ip == "127.0.0.1"
+
+
+async def test_koa_mode_unchanged_without_base_dir():
+    app = Application()
+    calls = []
+
+    async def mw(ctx, next):
+        calls.append(ctx.path)
+        await next()
+
+    app.use(mw)
+    app.router.get("/", lambda ctx: setattr(ctx, "body", "koa"))
+    res = await request(app, "GET", "/")
+    assert (res.status, res.text, calls) == (200, "koa", ["/"])
+    assert app.egg is False and list(app.middleware) == [mw]
