@@ -1,0 +1,6 @@
+async def index(ctx):
+    ctx.body = {
+        "framework": ctx.framework,
+        "level": ctx.app.config.level,
+        "audit": ctx.service.audit.record("index"),
+    }

@@ -1,0 +1,2 @@
+def setup(app):
+    app.router.get("/", app.controller.home.index)

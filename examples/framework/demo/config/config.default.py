@@ -1,0 +1,1 @@
+config = {"keys": "demo-key", "level": "app"}

@@ -1,0 +1,2 @@
+# A framework may turn built-in plugins off for every app built on it.
+plugin = {"view": False}

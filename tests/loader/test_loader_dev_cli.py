@@ -1,0 +1,84 @@
+"""`eggfast dev` end to end: a real port on 127.0.0.1, every route of examples/hello, SIGTERM → exit 0."""
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import fixture_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(proc: subprocess.Popen, timeout: float = 20) -> list[str]:
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "listening on http://" in line:
+            return lines
+    raise AssertionError("eggfast dev did not start:\n" + "".join(lines))
+
+
+def call(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request(method, path, body=body, headers=headers or {})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+
+
+def test_dev_serves_examples_hello_and_closes_on_sigterm():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "eggfast", "dev", "--base-dir", "examples/hello",
+                             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        lines = wait_listening(proc)
+        text = "".join(lines)
+        assert "env local" in text and "powered_by" in text and "ready in" in text
+        status, headers, body = call(port, "GET", "/")
+        assert (status, body) == (200, b"Hello, eggfast!\n")
+        assert headers["x-powered-by"] == "eggfast" and "x-response-time" in headers and "x-readtime" in headers
+        status, headers, body = call(port, "GET", "/json")
+        assert headers["content-type"] == "application/json; charset=utf-8"
+        assert body == b'{"message":"Hello, JSON","framework":"eggfast"}'
+        assert call(port, "POST", "/echo", b"ping", {"Content-Type": "text/plain"})[2] == b"ping"
+        status, _, body = call(port, "POST", "/json-echo", b'{"a": [1, 2]}', {"Content-Type": "application/json"})
+        assert (status, json.loads(body)) == (200, {"received": {"a": [1, 2]}})
+        assert json.loads(call(port, "GET", "/user/42?tab=1")[2]) == {"id": "42", "query": {"tab": "1"}}
+        greet = json.loads(call(port, "GET", "/greet/bob")[2])
+        assert greet == {"greeting": "Hello, bob!", "url": f"http://127.0.0.1:{port}/greet/bob", "shout": "BOB!"}
+        assert call(port, "GET", "/stream")[2] == b"0\n1\n2\n3\n4\n"
+        assert call(port, "GET", "/missing", headers={"Accept": "application/json"})[0] == 404
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, out
+    assert "running before_close" in out and "[eggfast dev] closed" in out
+
+
+def test_dev_start_error_is_one_line_naming_the_file():
+    proc = subprocess.run([sys.executable, "-m", "eggfast", "dev", "--base-dir", str(fixture_dir("mw-unknown")),
+                           "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    errors = proc.stderr.strip().splitlines()
+    assert len(errors) == 1, proc.stderr
+    assert errors[0].startswith("eggfast dev: ")
+    assert str(fixture_dir("mw-unknown") / "config" / "config.default.py") in errors[0]
+    assert "middleware 'ghost' not found" in errors[0]
