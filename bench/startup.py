@@ -114,7 +114,9 @@ def main() -> int:
         med = {k: statistics.median(r[k] for r in rows) for k in ("import_ms", "start_ms", "process_ms")}
         print(f"median of {args.runs}: import {med['import_ms']:.1f} ms, eggfast.start {med['start_ms']:.1f} ms, "
               f"whole process {med['process_ms']:.1f} ms")
-        print(f"(python {sys.version.split()[0]}, EGGFAST_NO_EXTENSIONS={os.environ.get('EGGFAST_NO_EXTENSIONS', '')!r})")
+        print(f"(python {sys.version.split()[0]}, EGGFAST_NO_EXTENSIONS={os.environ.get('EGGFAST_NO_EXTENSIONS', '')!r}, "
+              f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}: with it set every run compiles "
+              f"the app's files; unset, run 1 writes __pycache__ and later runs reuse it)")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
