@@ -20,7 +20,7 @@ import httptools
 from .errors import HttpError, InvalidHeaderError, ProtocolError
 from .hdrs import EMPTY_STATUSES, STATUS_REASONS
 from .limits import ServerLimits
-from .message import RawRequest
+from .message import EMPTY_BODY, RawRequest
 from ._writer import build_head, chunk
 
 Handler = Callable[[RawRequest, "ResponseWriter"], Awaitable[None]]
@@ -499,7 +499,12 @@ class HttpProtocol:
         if expect is not None and expect.lower() != "100-continue":
             self._error = ProtocolError(417, "Expectation Failed")
             raise self._error
-        body = BodyReader(self, expect is not None and version == "1.1")
+        if "content-length" in headers or "transfer-encoding" in headers:
+            body = BodyReader(self, expect is not None and version == "1.1")
+            self._current_body = body
+        else:
+            body = EMPTY_BODY  # no framing headers: no body, nothing to allocate
+            self._current_body = None
         request = RawRequest(
             parser.get_method().decode("latin-1"),
             self._url.decode("latin-1"),
@@ -511,7 +516,6 @@ class HttpProtocol:
             self._tls,
             parser.should_keep_alive(),
         )
-        self._current_body = body
         self._queue.append(request)
         if len(self._queue) >= self.limits.max_pipelined:
             self._pause_reading()

@@ -91,3 +91,10 @@ class EmptyBody:
 
     async def __anext__(self) -> Any:
         raise StopAsyncIteration
+
+    def set_error(self, exc: BaseException) -> None:
+        """Nothing to fail: the body is already complete."""
+
+
+#: Shared by every request that has no body (no Content-Length, no Transfer-Encoding).
+EMPTY_BODY = EmptyBody()
