@@ -108,3 +108,24 @@ async def test_koa_mode_unchanged_without_base_dir():
     res = await request(app, "GET", "/")
     assert (res.status, res.text, calls) == (200, "koa", ["/"])
     assert app.egg is False and list(app.middleware) == [mw]
+
+
+async def test_events_and_current_context_in_egg_mode(make_app):
+    import asyncio
+
+    app = make_app("controller-service")
+    seen = []
+    app.on("request", lambda ctx: seen.append(("request", ctx.path, app.current_context is ctx)))
+    app.on("response", lambda ctx: seen.append(("response", ctx.status)))
+    errors = []
+    app.on("error", lambda err, ctx=None: errors.append((str(err), getattr(err, "run_in_background", False))))
+    await request(app, "GET", "/sync")
+    assert seen == [("request", "/sync", True), ("response", 200)]
+    assert app.current_context is None
+
+    async def boom():
+        raise RuntimeError("late")
+
+    await app.run_in_background(boom)
+    await asyncio.sleep(0)
+    assert errors == [("late", True)]
