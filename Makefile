@@ -6,7 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: venv build run test test-compiled test-pure bench bench-micro info clean
+.PHONY: venv build run test test-compiled test-pure bench bench-micro bench-deps info clean
+
+BENCH_VENV := .venv-bench
+BENCH_ROUNDS ?= 5
+BENCH_DURATION ?= 5
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +38,17 @@ test-compiled:
 test-pure:
 	@echo "=== pure twins (EGGFAST_NO_EXTENSIONS=1) ==="
 	EGGFAST_NO_EXTENSIONS=1 $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# End-to-end: eggfast (compiled, pure), the raw ceiling and five peers under wrk;
+# writes bench/RESULTS.md.  Installs wrk (apt) and the peers (separate venv).
+bench: build bench-deps
+	$(PY) bench/run_e2e.py --rounds $(BENCH_ROUNDS) --duration $(BENCH_DURATION)
+
+bench-deps:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		(sudo apt-get update -qq && sudo apt-get install -y -qq wrk)
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q sanic starlette "uvicorn[standard]" blacksheep falcon aiohttp uvloop httptools orjson
 
 bench-micro: build
 	$(PY) -m pip install -q -e '.[bench]' --no-build-isolation
