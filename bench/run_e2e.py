@@ -73,6 +73,25 @@ def wait_listening(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> 
     raise RuntimeError("server did not start listening")
 
 
+def wait_ready(port: int, path: str, timeout: float = 60.0) -> None:
+    """Until one plain GET of ``path`` answers 200 (some servers compile routes lazily)."""
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no 200 from {path}")
+        time.sleep(0.2)
+
+
 def cpu_ticks(pid: int) -> int:
     """utime + stime of ``pid`` and its direct children, in clock ticks."""
     total = 0
@@ -114,10 +133,14 @@ def measure(server: Server, endpoints: list[str], duration: float, routes: int) 
     results = {}
     try:
         wait_listening(port, proc)
+        for name in endpoints:
+            wait_ready(port, ENDPOINTS[name][0])
         run_wrk(port, ENDPOINTS[endpoints[0]][0], 1)  # warm-up
         for name in endpoints:
             before = cpu_ticks(proc.pid)
             rps, p99, requests = run_wrk(port, ENDPOINTS[name][0], duration)
+            if requests == 0:
+                raise RuntimeError(f"wrk completed no request on {ENDPOINTS[name][0]}")
             used = (cpu_ticks(proc.pid) - before) / TICKS
             results[name] = (rps, p99, used / max(requests, 1) * 1e6)
     finally:
