@@ -15,6 +15,13 @@ class AttrDict(dict):
             if isinstance(value, dict) and not isinstance(value, AttrDict):
                 dict.__setitem__(self, key, AttrDict(value))
 
+    def __getattribute__(self, name: str) -> Any:
+        # Egg's cookie secret lives at ``config.keys``; as an attribute it must
+        # read that key, not dict.keys (call ``dict.keys(cfg)`` for the method).
+        if name == "keys" and dict.__contains__(self, "keys"):
+            return dict.__getitem__(self, "keys")
+        return dict.__getattribute__(self, name)
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
