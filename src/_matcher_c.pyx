@@ -442,12 +442,14 @@ cdef class Matcher:
     cdef _Node root
     cdef readonly tuple routes
     cdef list names
+    cdef list route_objs   # routes[i][0], looked up once here instead of per match
 
     def __init__(self, tuple table):
         check_table(table)
         self.root = _build(table[0])
         self.routes = tuple(table[1])
         self.names = [r[1] for r in self.routes]
+        self.route_objs = [r[0] for r in self.routes]
 
     def match(self, method, path):
         """Find the route for ``method`` and the raw ``path``."""
@@ -477,7 +479,7 @@ cdef class Matcher:
         cdef Py_ssize_t i
         cdef object value
         if index >= 0:
-            route = (<tuple>self.routes[index])[0]
+            route = self.route_objs[index]
             names = <tuple>self.names[index]
             params = _PyDict_NewPresized(st.ncap)
             for i in range(st.ncap):
