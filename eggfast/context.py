@@ -112,6 +112,30 @@ def _describe(value: Any) -> str:
         return repr(value)
 
 
+def error_after_head(ctx: Any, err: BaseException) -> bool:
+    """Handle an error that came too late for an error response; True if it did.
+
+    Once the head is sent (or the client is gone) the error is only emitted,
+    marked ``err.header_sent``, and a body cut short is not made to look
+    complete: the connection is dropped when the stream can, else ended.
+    """
+    stream = ctx.response.stream
+    if not stream.headers_sent and stream.writable:
+        return False
+    try:
+        err.header_sent = True  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover
+        pass
+    ctx.app.emit("error", err, ctx)
+    if stream.writable:
+        abort = getattr(stream, "abort", None)
+        if abort is not None and stream.headers_sent:
+            abort()
+        else:
+            stream.end()
+    return True
+
+
 class Context:
     """One request/response pair.  Built by the application for every request."""
 
@@ -153,20 +177,7 @@ class Context:
 
         response = self.response
         stream = response.stream
-        if stream.headers_sent or not stream.writable:
-            try:
-                err.header_sent = True  # type: ignore[attr-defined]
-            except AttributeError:  # pragma: no cover
-                pass
-            self.app.emit("error", err, self)
-            if stream.writable:
-                # A body cut short must not look complete: drop the connection
-                # when the stream can, else just finish it.
-                abort = getattr(stream, "abort", None)
-                if abort is not None and stream.headers_sent:
-                    abort()
-                else:
-                    stream.end()
+        if error_after_head(self, err):
             return
 
         self.app.emit("error", err, self)

@@ -35,6 +35,7 @@ from typing import Any, Callable, Mapping, Optional
 import orjson
 
 from .app import accept_json
+from .context import error_after_head
 from .errors import InvalidHeaderError
 from .hdrs import STATUS_REASONS
 from .response import is_stream_body, json_bytes
@@ -328,18 +329,7 @@ def onerror(ctx: Any, err: Any) -> None:
 
     response = ctx.response
     stream = response.stream
-    if stream.headers_sent or not stream.writable:
-        try:
-            err.header_sent = True  # type: ignore[attr-defined]
-        except AttributeError:  # pragma: no cover
-            pass
-        ctx.app.emit("error", err, ctx)
-        if stream.writable:
-            abort = getattr(stream, "abort", None)
-            if abort is not None and stream.headers_sent:
-                abort()
-            else:
-                stream.end()
+    if error_after_head(ctx, err):
         return
 
     ctx.app.emit("error", err, ctx)
