@@ -10,6 +10,7 @@ cpdef str http_date()
 
 cdef class BodyReader:
     cdef public HttpProtocol _protocol
+    cdef public object length
     cdef public object _chunks
     cdef public Py_ssize_t _buffered
     cdef public bint _complete

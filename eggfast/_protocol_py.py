@@ -49,8 +49,9 @@ def http_date() -> str:
 class BodyReader:
     """A request body as it arrives: ``await read()`` or ``async for chunk``."""
 
-    def __init__(self, protocol: "HttpProtocol", expect_continue: bool) -> None:
+    def __init__(self, protocol: "HttpProtocol", expect_continue: bool, length: Optional[int] = None) -> None:
         self._protocol = protocol
+        self.length = length  # the declared Content-Length, None when chunked
         self._chunks: deque = deque()
         self._buffered = 0
         self._complete = False
@@ -115,7 +116,13 @@ class BodyReader:
         return data
 
     async def read(self, limit: Optional[int] = None) -> bytes:
-        """The whole body; more than ``limit`` bytes raises ``HttpError(413)``."""
+        """The whole body; more than ``limit`` bytes raises ``HttpError(413)``.
+
+        A declared Content-Length over ``limit`` fails at once, before any
+        byte is read (and before ``100 Continue`` is sent).
+        """
+        if limit is not None and self.length is not None and self.length > limit:
+            raise HttpError(413, f"Request body larger than {limit} bytes")
         parts = []
         size = 0
         while True:
@@ -499,8 +506,10 @@ class HttpProtocol:
         if expect is not None and expect.lower() != "100-continue":
             self._error = ProtocolError(417, "Expectation Failed")
             raise self._error
-        if "content-length" in headers or "transfer-encoding" in headers:
-            body = BodyReader(self, expect is not None and version == "1.1")
+        length = headers.get("content-length")
+        if length is not None or "transfer-encoding" in headers:
+            # httptools has checked Content-Length: digits only, and not with chunked.
+            body = BodyReader(self, expect is not None and version == "1.1", None if length is None else int(length))
             self._current_body = body
         else:
             body = EMPTY_BODY  # no framing headers: no body, nothing to allocate

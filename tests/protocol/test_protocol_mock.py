@@ -434,3 +434,31 @@ async def test_repeated_headers_join_like_node(make_conn):
     assert seen["x-l"] == "\xe9"
     status, headers, body = parse_responses(conn.transport.take())[0]
     assert status == 204 and "content-length" not in headers and body == b""
+
+
+async def test_declared_length_over_limit_fails_before_reading_or_continuing(make_conn):
+    async def handler(raw, stream):
+        try:
+            await raw.body.read(limit=10)
+        except Exception as err:
+            stream.send(err.status, None, [], str(err).encode())
+
+    conn = make_conn(handler)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n")
+    await conn.settle()
+    data = conn.transport.take()
+    assert data.startswith(b"HTTP/1.1 413 ") and b"100 Continue" not in data
+    assert b"Connection: close" in data
+
+
+async def test_chunked_body_over_limit_fails_while_reading(make_conn):
+    async def handler(raw, stream):
+        try:
+            await raw.body.read(limit=4)
+        except Exception as err:
+            stream.send(err.status, None, [], b"")
+
+    conn = make_conn(handler)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n")
+    await conn.settle()
+    assert conn.transport.take().startswith(b"HTTP/1.1 413 ")
