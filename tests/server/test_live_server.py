@@ -248,3 +248,60 @@ def test_serve_example_answers_and_stops_on_sigterm():
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=15)
     assert proc.returncode == 0, out.decode()
+
+
+KOA_APP = """
+import asyncio, sys
+from eggfast.application import Application
+
+app = Application()
+
+async def slow(ctx):
+    await asyncio.sleep(0.5)
+    ctx.body = "finished"
+
+app.router.get("/slow", slow)
+app.listen(int(sys.argv[1]), host="127.0.0.1")
+print("closed cleanly", flush=True)
+"""
+
+
+def test_koa_listen_drains_in_flight_request_on_sigterm(tmp_path):
+    """app.listen(): SIGTERM stops accepting, the in-flight request still gets its response, exit 0."""
+    import http.client
+    import threading
+
+    script = tmp_path / "koa_app.py"
+    script.write_text(KOA_APP)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(script), str(port)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        result = {}
+
+        def client():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/slow")
+            resp = conn.getresponse()
+            result["status"], result["body"], result["conn"] = resp.status, resp.read(), resp.getheader("connection")
+
+        thread = threading.Thread(target=client)
+        thread.start()
+        time.sleep(0.2)  # the request is in flight
+        proc.send_signal(signal.SIGTERM)
+        thread.join(10)
+        out, _ = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert result == {"status": 200, "body": b"finished", "conn": "close"}
+    assert proc.returncode == 0 and b"closed cleanly" in out, out.decode()
