@@ -38,7 +38,12 @@ _CONFUSED = {
 
 
 def deep_merge(target: dict, source: dict, meta: dict | None = None, origin: str = "") -> dict:
-    """Merge ``source`` into ``target`` in place (dicts deep, everything else replaces)."""
+    """Merge ``source`` into ``target`` in place (dicts deep, everything else replaces).
+
+    Dicts and lists taken from ``source`` are copied, so editing the merged
+    config in place (``app.config.core_middleware.append(...)``) never
+    changes a module-level default or another app's config.
+    """
     for key, value in source.items():
         current = target.get(key)
         if isinstance(value, dict) and isinstance(current, dict):
@@ -53,14 +58,25 @@ def deep_merge(target: dict, source: dict, meta: dict | None = None, origin: str
                 value = _copy_dict(value)
                 if meta is not None:
                     meta[key] = _meta_of(value, origin)
-            elif meta is not None:
-                meta[key] = origin
+            else:
+                value = _copy_value(value)
+                if meta is not None:
+                    meta[key] = origin
             target[key] = value
     return target
 
 
 def _copy_dict(value: dict) -> dict:
-    return {k: _copy_dict(v) if isinstance(v, dict) else v for k, v in value.items()}
+    return {k: _copy_value(v) for k, v in value.items()}
+
+
+def _copy_value(value: Any) -> Any:
+    """A copy of the dicts and lists in ``value`` (other objects are shared)."""
+    if isinstance(value, dict):
+        return _copy_dict(value)
+    if isinstance(value, list):
+        return [_copy_value(v) for v in value]
+    return value
 
 
 def _meta_of(value: dict, origin: str) -> dict:

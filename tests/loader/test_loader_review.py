@@ -1,0 +1,16 @@
+"""Regression tests for bugs found in review of the Egg layer."""
+from __future__ import annotations
+
+from eggfast.config.core_defaults import CONFIG as CORE_DEFAULTS
+
+
+def test_config_lists_are_not_shared_between_apps(make_app):
+    # An app that edits a default list in place must not change eggfast's
+    # defaults, nor the config of the next app built in the same process.
+    first = make_app("config-list-mutate")
+    assert first.config.override_method.allowed_methods == ["POST", "PUT"]
+    assert CORE_DEFAULTS["override_method"]["allowed_methods"] == ["POST"]
+    assert CORE_DEFAULTS["body_parser"]["enable_types"] == ["json", "form"]
+    second = make_app("config-list-mutate")
+    assert second.config.override_method.allowed_methods == ["POST", "PUT"]
+    assert second.config.body_parser.enable_types == ["json", "form", "text"]
