@@ -98,7 +98,8 @@ class PluginLoaderMixin:
             for info in decls.values():
                 if info.enable:
                     self._resolve_plugin(info)
-            excluded = {n for n, i in decls.items() if i.enable and i.env and self.env not in i.env}
+            # env-filtered plugins, enabled or not: none may be enabled implicitly either
+            excluded = {n for n, i in decls.items() if i.env and self.env not in i.env}
             for name in excluded:
                 decls[name].enable = False
             self.all_plugins = decls
@@ -218,6 +219,11 @@ class PluginLoaderMixin:
                 cycle = " -> ".join(chain[chain.index(name):] + [name])
                 raise ConfigError(f"{where(chain[-1])}: plugin dependency cycle: {cycle}; remove one of these dependencies")
             info = decls.get(name)
+            if info is not None and not info.enable and name not in self._env_excluded:
+                # a disabled dependency: its metadata may restrict it to other envs
+                self._resolve_plugin(info)
+                if info.env and self.env not in info.env:
+                    self._env_excluded.add(name)
             if info is None or name in self._env_excluded:
                 parent = chain[-1]
                 why = (f"not enabled in env {self.env!r}" if name in self._env_excluded
@@ -228,7 +234,6 @@ class PluginLoaderMixin:
             if not info.enable:
                 info.enable = True
                 info.implicit = True
-                self._resolve_plugin(info)
                 log.warning("plugin %r is disabled but required by %r: enabled implicitly", name, chain[-1])
             for dep in info.dependencies:
                 visit(dep, chain + [name])

@@ -14,3 +14,18 @@ def test_config_lists_are_not_shared_between_apps(make_app):
     second = make_app("config-list-mutate")
     assert second.config.override_method.allowed_methods == ["POST", "PUT"]
     assert second.config.body_parser.enable_types == ["json", "form", "text"]
+
+
+def test_implicit_enable_respects_env_of_declaration(load_error):
+    msg = load_error("plugin-implicit-env")
+    assert "plugin 'a' requires plugin 'b'" in msg and "not enabled in env 'unittest'" in msg
+
+
+def test_implicit_enable_respects_env_of_metadata(load_error):
+    msg = load_error("plugin-implicit-env", plugins={"a": False, "x": True})
+    assert "plugin 'x' requires plugin 'c'" in msg and "not enabled in env 'unittest'" in msg
+
+
+def test_implicit_enable_in_matching_env(make_app):
+    app = make_app("plugin-implicit-env", env="prod", config={"keys": "k"}, plugins={"x": True})
+    assert app.plugins["b"].implicit and app.plugins["c"].implicit
