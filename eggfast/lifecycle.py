@@ -159,13 +159,15 @@ class Lifecycle:
 
     # -- async hooks --------------------------------------------------------------
     async def _run_one(self, hook: str, fn: Callable, file: str) -> None:
-        with self.timing.span(f"{hook} ({Path(file).name})", file):
+        warned = False
+        with self.timing.span(f"{hook} ({Path(file).name})", file) as item:
             try:
                 result = fn()
                 if inspect.isawaitable(result):
                     task = asyncio.ensure_future(result)
                     done, _ = await asyncio.wait({task}, timeout=self.timeout)
                     if not done:
+                        warned = True
                         self.logger.warning("[eggfast:lifecycle] %s in %s is still running after %ss "
                                             "(config.boot_timeout)", hook, file, self.timeout)
                     await task
@@ -173,6 +175,10 @@ class Lifecycle:
                 raise
             except Exception as exc:
                 raise self._fail(hook, file, exc) from exc
+        if not warned and item["duration"] > self.timeout * 1000:
+            # a plain (sync) hook blocks the loop, so it can only be reported afterwards
+            self.logger.warning("[eggfast:lifecycle] %s in %s was slow: %.0f ms (boot_timeout %ss)",
+                                hook, file, item["duration"], self.timeout)
 
     async def _concurrent(self, hook: str) -> None:
         self.stage = hook

@@ -1,6 +1,7 @@
 """Regression tests for bugs found in review of the Egg layer."""
 from __future__ import annotations
 
+from conftest import fixture_dir
 from eggfast.config.core_defaults import CONFIG as CORE_DEFAULTS
 
 
@@ -29,3 +30,16 @@ def test_implicit_enable_respects_env_of_metadata(load_error):
 def test_implicit_enable_in_matching_env(make_app):
     app = make_app("plugin-implicit-env", env="prod", config={"keys": "k"}, plugins={"x": True})
     assert app.plugins["b"].implicit and app.plugins["c"].implicit
+
+
+async def test_slow_sync_hook_in_async_stage_is_logged(make_app, caplog):
+    app = make_app("boot-slow-sync")
+    app.core_logger.addHandler(caplog.handler)  # eggfast loggers do not propagate to root
+    try:
+        await app.ready()
+    finally:
+        app.core_logger.removeHandler(caplog.handler)
+    where = str(fixture_dir("boot-slow-sync") / "app.py")
+    assert f"did_load in {where} was slow" in caplog.text
+    assert f"did_ready in {where} was slow" in caplog.text
+    await app.close()
