@@ -381,8 +381,8 @@ class Request:
             else:
                 peer = self.raw.peername
                 ip = str(peer[0]) if peer else ""
-            if "::ffff:" in ip:
-                ip = ip[ip.index("::ffff:") + 7:]
+            if ip[:7] == "::ffff:":  # IPv4-mapped only; other IPv6 addresses stay whole
+                ip = ip[7:]
             self._ip = ip
         return ip
 
