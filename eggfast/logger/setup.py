@@ -23,6 +23,7 @@ import logging
 import os
 import re
 import sys
+import weakref
 from pathlib import Path
 from typing import Any, Optional
 
@@ -327,10 +328,15 @@ def install_context_loggers(context_class: type) -> None:
         return
 
     def _wrap(ctx: Any, name: str) -> Any:
+        # The cache holds its loggers weakly: a ContextLogger refers to its
+        # context, so a strong cache entry would make every request that logs
+        # a reference cycle (ctx -> cache -> logger -> ctx), freed only by the
+        # GC.  While a caller holds the logger, the same one is handed out.
         cache = ctx.__dict__.get("_context_loggers")
         if cache is None:
             cache = ctx.__dict__["_context_loggers"] = {}
-        found = cache.get(name)
+        ref = cache.get(name)
+        found = ref() if ref is not None else None
         if found is None:
             get = getattr(ctx.app, "get_logger", None)
             base = get(name) if get is not None else None
@@ -341,7 +347,8 @@ def install_context_loggers(context_class: type) -> None:
                     base = ctx.app.core_logger
                 else:
                     return None
-            found = cache[name] = ContextLogger(ctx, base)
+            found = ContextLogger(ctx, base)
+            cache[name] = weakref.ref(found)
         return found
 
     def _get_logger(self: Any) -> Any:

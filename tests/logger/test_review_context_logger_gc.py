@@ -1,0 +1,84 @@
+"""ctx.logger must not tie the context into a reference cycle (the core's PERF rule)."""
+from __future__ import annotations
+
+import gc
+import logging
+
+from eggfast.application import Application
+from eggfast.context import Context
+from eggfast.logger.context_logger import ContextLogger
+from eggfast.logger.setup import install_context_loggers
+from eggfast.message import RawRequest
+
+
+class _Body:
+    complete = True
+
+    async def read(self, limit=None):
+        return b""
+
+    def __aiter__(self):
+        async def gen():
+            if False:
+                yield b""
+        return gen()
+
+
+class _Stream:
+    headers_sent = False
+    writable = True
+
+    def send(self, status, reason, headers, body):
+        self.headers_sent = True
+        self.writable = False
+
+    def start(self, status, reason, headers):
+        self.headers_sent = True
+
+    async def write(self, chunk):
+        pass
+
+    def end(self):
+        self.writable = False
+
+
+async def test_logging_through_ctx_logger_leaves_no_context_garbage():
+    # A logger of its own that really emits (records are built) but keeps
+    # nothing: pytest's capture handler would otherwise keep the records.
+    base = logging.getLogger("eggfast.test.review.gc")
+    base.propagate = False
+    base.setLevel(logging.INFO)
+    base.addHandler(logging.NullHandler())
+    app = Application(silent=True, logger=base)
+    install_context_loggers(app.context_class)
+
+    async def handler(ctx, next):
+        ctx.logger.info("hello %s", "there")
+        assert ctx.core_logger is not None
+        ctx.body = "ok"
+
+    app.use(handler)
+    raw = RawRequest("GET", "/", "1.1", {"host": "x"}, _Body(), ("127.0.0.1", 1), ("127.0.0.1", 2))
+    gc.collect()
+    gc.disable()
+    try:
+        await app.handler(raw, _Stream())
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        leaked = [obj for obj in gc.garbage if isinstance(obj, (Context, ContextLogger))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert leaked == []
+
+
+def test_ctx_logger_is_still_one_object_while_held():
+    app = Application(silent=True)
+    install_context_loggers(app.context_class)
+    raw = RawRequest("GET", "/", "1.1", {"host": "x"}, _Body(), ("127.0.0.1", 1), ("127.0.0.1", 2))
+    ctx = app.context_class(app, raw, _Stream())
+    held = ctx.logger
+    assert ctx.logger is held
+    assert ctx.get_logger("core_logger") is ctx.core_logger
+
