@@ -99,6 +99,11 @@ async def respond(ctx: Any) -> None:
     body = response.body
     status = response.status
 
+    dropped = response._dropped_stream
+    if dropped is not None:
+        response._dropped_stream = None
+        await _close_body(dropped)
+
     if status in EMPTY_STATUSES:
         if body is not None and is_stream_body(body):
             await _close_body(body)

@@ -72,6 +72,7 @@ class Response:
     _explicit_status: bool = False
     _explicit_null_body: bool = False
     _encoded: Optional[tuple] = None  # (str body, its UTF-8 bytes), set by the body setter
+    _dropped_stream: Any = None  # a stream body an empty status replaced; closed by respond()
 
     def __init__(self, app: Any, ctx: Any, stream: Any) -> None:
         self.app = app
@@ -110,6 +111,10 @@ class Response:
         self._status = code
         self._message = None
         if self._body is not None and code in EMPTY_STATUSES:
+            if is_stream_body(self._body):
+                # Dropped, but still open: respond() closes it (Koa destroys
+                # every stream body once the response finishes).
+                self._dropped_stream = self._body
             self.body = None
 
     @property
