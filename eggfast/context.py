@@ -8,6 +8,8 @@ import orjson
 
 from .errors import HttpError, InvalidHeaderError
 from .hdrs import STATUS_REASONS
+from .respond import close_body_soon
+from .response import is_stream_body
 
 __all__ = ["Context", "create_error"]
 
@@ -181,6 +183,10 @@ class Context:
             return
 
         self.app.emit("error", err, self)
+
+        body = response._body
+        if body is not None and is_stream_body(body):
+            close_body_soon(body)  # it will not be sent
 
         # First unset every header set so far, then the error's own ones.
         response._headers.clear()

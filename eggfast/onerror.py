@@ -38,6 +38,7 @@ from .app import accept_json
 from .context import error_after_head
 from .errors import InvalidHeaderError
 from .hdrs import STATUS_REASONS
+from .respond import close_body_soon
 from .response import is_stream_body, json_bytes
 
 __all__ = [
@@ -287,17 +288,6 @@ def _default_accepts(ctx: Any) -> str:
 # --- Context.onerror -----------------------------------------------------------------
 
 
-def _close_stream_body(body: Any) -> None:
-    close = getattr(body, "close", None)
-    if callable(close):
-        try:
-            result = close()
-            if hasattr(result, "close"):  # a coroutine from an async close(): drop it
-                result.close()
-        except Exception:  # pragma: no cover
-            pass
-
-
 def _encode(ctx: Any) -> bytes:
     body = ctx.response.body
     if body is None:
@@ -375,7 +365,7 @@ def _render(ctx: Any, err: BaseException, status: int) -> None:
     kind = accepts(ctx) or "text"
 
     if is_stream_body(response._body):
-        _close_stream_body(response._body)
+        close_body_soon(response._body)
     for name in _BODY_HEADERS:
         response.remove(name)
     response._body = None

@@ -1,6 +1,7 @@
 """Put a finished context's response on the stream (Koa's ``respond``)."""
 from __future__ import annotations
 
+import asyncio
 import inspect
 import types
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 from .hdrs import EMPTY_STATUSES
 from .response import is_stream_body, json_bytes
 
-__all__ = ["respond", "CHUNK_SIZE"]
+__all__ = ["respond", "close_body_soon", "CHUNK_SIZE"]
 
 #: bytes read from a file object per write.
 CHUNK_SIZE = 64 * 1024
@@ -36,6 +37,25 @@ async def _close_body(body: Any) -> None:
     result = closer()
     if inspect.isawaitable(result):
         await result
+
+
+def close_body_soon(body: Any) -> None:
+    """Release a streamed body from synchronous code (the error paths).
+
+    ``close()`` runs now; an async ``close()`` or an async generator's
+    ``aclose()`` is scheduled on the running loop.
+    """
+    closer = getattr(body, "close", None)
+    if closer is None:
+        closer = getattr(body, "aclose", None)
+    if closer is None:
+        return
+    try:
+        result = closer()
+        if inspect.isawaitable(result):
+            asyncio.ensure_future(result)
+    except Exception:  # pragma: no cover - a broken close() must not hide the error
+        pass
 
 
 async def _pipe(response: Any, stream: Any, body: Any) -> None:
