@@ -72,6 +72,17 @@ class PluginInfo:
         }
 
 
+def _name_list(value: Any, key: str, name: str, source: Any) -> list[str]:
+    """A list of names (``env``, ``dependencies``): a bare string is a mistake, not a list of letters."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        example = "['prod']" if key == "env" else "['session']"
+        raise ConfigError(f"{source}: plugin {name!r}: {key!r} must be a list of names such as "
+                          f"{example}, not {value!r}")
+    return list(value)
+
+
 class PluginLoaderMixin:
     """``load_plugin()`` fills ``self.all_plugins`` and the ordered ``self.plugins``."""
 
@@ -142,7 +153,7 @@ class PluginLoaderMixin:
             if "enable" in spec:
                 info.enable = bool(spec["enable"])
             if "env" in spec:
-                info.env = list(spec["env"] or [])
+                info.env = _name_list(spec["env"], "env", name, source)
             info.from_ = source
 
     # -- lookup and metadata --------------------------------------------------
@@ -183,9 +194,9 @@ class PluginLoaderMixin:
                         meta["name"], info.name, meta_file)
         for key in ("dependencies", "optional_dependencies"):
             if not getattr(info, key) and meta.get(key):
-                setattr(info, key, list(meta[key]))
+                setattr(info, key, _name_list(meta[key], key, info.name, meta_file))
         if not info.env and meta.get("env"):
-            info.env = list(meta["env"])
+            info.env = _name_list(meta["env"], "env", info.name, meta_file)
         info._resolved = True
 
     @staticmethod

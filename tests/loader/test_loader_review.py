@@ -43,3 +43,15 @@ async def test_slow_sync_hook_in_async_stage_is_logged(make_app, caplog):
     assert f"did_load in {where} was slow" in caplog.text
     assert f"did_ready in {where} was slow" in caplog.text
     await app.close()
+
+
+def test_plugin_env_must_be_a_list(load_error):
+    msg = load_error("plugin-env-string")
+    assert msg.startswith(str(fixture_dir("plugin-env-string") / "config" / "plugin.py"))
+    assert "plugin 'a'" in msg and "'env' must be a list" in msg
+
+
+def test_plugin_metadata_dependencies_must_be_a_list(load_error):
+    msg = load_error("plugin-deps-string")
+    assert msg.startswith(str(fixture_dir("plugin-deps-string") / "plugins" / "a" / "eggfast.toml"))
+    assert "'dependencies' must be a list" in msg
