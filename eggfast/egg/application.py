@@ -39,8 +39,10 @@ __all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config"]
 #: the eggfast package directory: the base framework unit
 EGGFAST_ROOT = Path(__file__).resolve().parent.parent
 
-#: config keys whose values are masked in run/*_config.json (Egg's list, plus tokens)
+#: config keys whose values are masked in run/*_config.json (Egg's list, its camelCase names also
+#: in snake_case, plus tokens)
 DUMP_IGNORE: list[Any] = ["pass", "pwd", "passd", "passwd", "password", "keys", "master_key", "access_key",
+                          "masterKey", "accessKey",
                           re.compile("secret", re.I), re.compile("token", re.I)]
 
 

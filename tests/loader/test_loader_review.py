@@ -55,3 +55,11 @@ def test_plugin_metadata_dependencies_must_be_a_list(load_error):
     msg = load_error("plugin-deps-string")
     assert msg.startswith(str(fixture_dir("plugin-deps-string") / "plugins" / "a" / "eggfast.toml"))
     assert "'dependencies' must be a list" in msg
+
+
+def test_dump_masks_eggs_camel_case_secret_names_too():
+    from eggfast.egg.application import mask_config
+
+    masked = mask_config({"oss": {"accessKey": "abcd", "masterKey": "xy", "access_key": "z", "master_key": "w"}})
+    assert masked == {"oss": {"accessKey": "<String len: 4>", "masterKey": "<String len: 2>",
+                              "access_key": "<String len: 1>", "master_key": "<String len: 1>"}}
