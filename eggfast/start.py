@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 from .app_info import read_toml
 from .errors import ConfigError
+from .loader.file_loader import one_line
 from .messenger import MessageHub, Messenger
 
 __all__ = ["start", "resolve_framework"]
@@ -54,8 +55,13 @@ def resolve_framework(base_dir: Any, framework: Optional[str] = None) -> tuple[t
     try:
         module = importlib.import_module(name)
     except ImportError as exc:
-        raise ConfigError(f"{source}: framework {framework!r} cannot be imported ({exc}); "
+        raise ConfigError(f"{source}: framework {framework!r} cannot be imported ({one_line(exc)}); "
                           f"pip install it or fix the name") from exc
+    except ConfigError:
+        raise
+    except Exception as exc:  # a framework whose own import fails: still one line naming the source
+        raise ConfigError(f"{source}: importing framework {framework!r} failed: "
+                          f"{type(exc).__name__}: {one_line(exc)}") from exc
     app_cls = getattr(module, "Application", None)
     agent_cls = getattr(module, "Agent", None)
     if not (isinstance(app_cls, type) and issubclass(app_cls, Application)):

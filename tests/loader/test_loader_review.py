@@ -1,6 +1,8 @@
 """Regression tests for bugs found in review of the Egg layer."""
 from __future__ import annotations
 
+import pytest
+
 from conftest import fixture_dir
 from eggfast.config.core_defaults import CONFIG as CORE_DEFAULTS
 
@@ -63,3 +65,22 @@ def test_dump_masks_eggs_camel_case_secret_names_too():
     masked = mask_config({"oss": {"accessKey": "abcd", "masterKey": "xy", "access_key": "z", "master_key": "w"}})
     assert masked == {"oss": {"accessKey": "<String len: 4>", "masterKey": "<String len: 2>",
                               "access_key": "<String len: 1>", "master_key": "<String len: 1>"}}
+
+
+def test_framework_that_fails_on_import_is_one_line_naming_the_source(tmp_path, monkeypatch):
+    import sys
+
+    from eggfast.errors import ConfigError
+    from eggfast.start import resolve_framework
+
+    fw = tmp_path / "review_broken_fw"
+    fw.mkdir()
+    (fw / "__init__.py").write_text("raise RuntimeError('no database\\nconfigured')\n")
+    (tmp_path / "eggfast.toml").write_text('[app]\nframework = "./review_broken_fw"\n')
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    with pytest.raises(ConfigError) as info:
+        resolve_framework(tmp_path)
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert msg.startswith(str(tmp_path / "eggfast.toml")) and "RuntimeError: no database configured" in msg
+    sys.modules.pop("review_broken_fw", None)
