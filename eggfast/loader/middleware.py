@@ -112,6 +112,12 @@ class MiddlewareLoaderMixin:
             stack.app = app
             config = app.config
             meta = getattr(self, "config_meta", {})
+            for key in ("core_middleware", "middleware"):
+                value = config.get(key) or []
+                if not isinstance(value, (list, tuple)) or not all(isinstance(n, str) for n in value):
+                    where = meta.get(key) if isinstance(meta.get(key), str) else self.base_dir / "config"
+                    raise ConfigError(f"{where}: {key!r} must be a list of names such as ['robot'], "
+                                      f"not {value!r}")
             names = list(config.get("core_middleware") or []) + list(config.get("middleware") or [])
             seen: set[str] = set()
             for name in names:

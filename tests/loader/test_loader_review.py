@@ -84,3 +84,9 @@ def test_framework_that_fails_on_import_is_one_line_naming_the_source(tmp_path, 
     assert "\n" not in msg
     assert msg.startswith(str(tmp_path / "eggfast.toml")) and "RuntimeError: no database configured" in msg
     sys.modules.pop("review_broken_fw", None)
+
+
+def test_middleware_list_given_as_a_string(load_error):
+    msg = load_error("mw-list-string")
+    assert msg.startswith(str(fixture_dir("mw-list-string") / "config" / "config.default.py"))
+    assert "'middleware' must be a list of names" in msg
