@@ -45,17 +45,31 @@ class MiddlewareList(list):
         raise AttributeError(f"middleware {name!r} is not defined (no app/middleware/{name}.py in any unit)")
 
 
-def _one_matcher(pattern: Any, source: str) -> Callable[[Any], bool]:
-    if isinstance(pattern, str):
+def _prefix_matcher(patterns: list, source: str) -> Callable[[Any], bool]:
+    """Path prefixes on a segment boundary, all tested against one read of ``ctx.path``."""
+    exact: set[str] = set()
+    for pattern in patterns:
         if not pattern.startswith("/"):
             raise ConfigError(f"{source}: match/ignore path {pattern!r} must start with '/'")
         prefix = pattern.rstrip("/")
         if not prefix:
             return lambda ctx: True
-        with_slash = prefix + "/"
-        return lambda ctx: (lambda p: p == prefix or p.startswith(with_slash))(ctx.path)
+        exact.add(prefix)
+    with_slash = tuple(p + "/" for p in exact)
+
+    def test(ctx: Any) -> bool:
+        path = ctx.path
+        return path in exact or path.startswith(with_slash)
+
+    return test
+
+
+def _one_matcher(pattern: Any, source: str) -> Callable[[Any], bool]:
+    if isinstance(pattern, str):
+        return _prefix_matcher([pattern], source)
     if isinstance(pattern, re.Pattern):
-        return lambda ctx: pattern.search(ctx.path) is not None
+        search = pattern.search
+        return lambda ctx: search(ctx.path) is not None
     if callable(pattern):
         return lambda ctx: bool(pattern(ctx))
     raise ConfigError(f"{source}: match/ignore must be a path, a compiled regex, a callable or a list, "
@@ -63,9 +77,13 @@ def _one_matcher(pattern: Any, source: str) -> Callable[[Any], bool]:
 
 
 def path_matcher(pattern: Any, source: str = "config") -> Callable[[Any], bool]:
-    """Compile a ``match``/``ignore`` value into ``fn(ctx) -> bool``."""
+    """Compile a ``match``/``ignore`` value into ``fn(ctx) -> bool`` (once, at start-up)."""
     if isinstance(pattern, (list, tuple)):
-        tests = [_one_matcher(p, source) for p in pattern]
+        prefixes = [p for p in pattern if isinstance(p, str)]
+        tests = [_prefix_matcher(prefixes, source)] if prefixes else []
+        tests += [_one_matcher(p, source) for p in pattern if not isinstance(p, str)]
+        if len(tests) == 1:
+            return tests[0]
         return lambda ctx: any(t(ctx) for t in tests)
     return _one_matcher(pattern, source)
 

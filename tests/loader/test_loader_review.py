@@ -90,3 +90,28 @@ def test_middleware_list_given_as_a_string(load_error):
     msg = load_error("mw-list-string")
     assert msg.startswith(str(fixture_dir("mw-list-string") / "config" / "config.default.py"))
     assert "'middleware' must be a list of names" in msg
+
+
+def test_match_list_of_prefixes_reads_the_path_once():
+    # match/ignore is compiled once at start-up; per request a list of
+    # prefixes costs one read of ctx.path, not one per pattern.
+    import re
+
+    from eggfast.loader.middleware import path_matcher
+
+    class Ctx:
+        reads = 0
+
+        @property
+        def path(self):
+            Ctx.reads += 1
+            return "/zzz"
+
+    test = path_matcher(["/a", "/b/", "/c", re.compile(r"^/z"), "/d"])
+    assert test(Ctx()) is True
+    assert Ctx.reads <= 2  # the prefixes together, then the regex
+    Ctx.reads = 0
+    assert path_matcher(["/a", "/b", "/c"])(Ctx()) is False and Ctx.reads == 1
+    assert path_matcher("/api")(type("C", (), {"path": "/api/x"})()) is True
+    assert path_matcher("/api")(type("C", (), {"path": "/apix"})()) is False
+    assert path_matcher("/")(type("C", (), {"path": "/anything"})()) is True
