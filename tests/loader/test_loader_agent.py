@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 import eggfast
-from conftest import fixture_dir
+from loader_helpers import fixture_dir
 from eggfast import Agent
 from eggfast.messenger import MessageHub, Messenger
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import fixture_dir
+from loader_helpers import fixture_dir
 from eggfast.app_info import AppInfo, detect_env
 
 

@@ -1,7 +1,7 @@
 """Controllers, services, helper and router wiring (SPEC §8, §9)."""
 from __future__ import annotations
 
-from conftest import request
+from loader_helpers import request
 
 from eggfast import Application, Controller, Service
 

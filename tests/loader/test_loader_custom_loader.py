@@ -1,7 +1,7 @@
 """config.custom_loader: app.<prop> and lazy ctx.<prop> (Egg's customLoader)."""
 from __future__ import annotations
 
-from conftest import fixture_dir
+from loader_helpers import fixture_dir
 
 
 def test_app_and_ctx_injection(make_app):

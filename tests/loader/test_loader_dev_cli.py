@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import fixture_dir
+from loader_helpers import fixture_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """Extend: class mixins into Application, Context, Request, Response, Helper, Agent (SPEC §9)."""
 from __future__ import annotations
 
-from conftest import request
+from loader_helpers import request
 
 from eggfast import Application
 

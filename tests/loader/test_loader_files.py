@@ -1,7 +1,7 @@
 """File → attribute mapping and the start-up errors of convention files (SPEC §2)."""
 from __future__ import annotations
 
-from conftest import fixture_dir
+from loader_helpers import fixture_dir
 
 
 def test_dash_becomes_underscore(make_app):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import eggfast
-from conftest import request
+from loader_helpers import request
 from eggfast.errors import ConfigError
 from eggfast.start import resolve_framework
 

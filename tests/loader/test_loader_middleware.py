@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import fixture_dir, request
+from loader_helpers import fixture_dir, request
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The built-in onerror plugin is wired: Egg apps answer errors by Accept and env."""
 from __future__ import annotations
 
-from conftest import request
+from loader_helpers import request
 
 
 async def test_json_error_in_prod_hides_the_message(make_app):

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from conftest import fixture_dir
+from loader_helpers import fixture_dir
 
 BUILTIN = ["onerror", "session", "i18n", "watcher", "multipart", "security", "development",
            "logrotator", "schedule", "static", "jsonp", "view"]
