@@ -12,7 +12,9 @@ plugins last), once, however often ``close()`` is called.  Every hook may be
 A hook still running after ``config.boot_timeout`` seconds (default 10) is
 logged as slow, naming the hook and its file; it is not cancelled.  A hook
 that raises stops start-up with :class:`BootError` naming the hook and the
-file.  Each stage and hook is timed (:class:`Timing`).
+file; in a concurrent stage this happens as soon as one hook raises (its
+still-running siblings are cancelled, not awaited), as Egg's ``ready(err)``
+does.  Each stage and hook is timed (:class:`Timing`).
 """
 from __future__ import annotations
 
@@ -36,6 +38,12 @@ HOOKS = ("config_will_load", "config_did_load", "did_load", "will_ready", "did_r
 
 class BootError(ConfigError):
     """A boot hook raised: start-up stops with the hook and file named."""
+
+
+def _discard_outcome(task: "asyncio.Future") -> None:
+    """Collect a cancelled sibling's outcome so asyncio does not report it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 class Boot:
@@ -165,12 +173,16 @@ class Lifecycle:
                 result = fn()
                 if inspect.isawaitable(result):
                     task = asyncio.ensure_future(result)
-                    done, _ = await asyncio.wait({task}, timeout=self.timeout)
-                    if not done:
-                        warned = True
-                        self.logger.warning("[eggfast:lifecycle] %s in %s is still running after %ss "
-                                            "(config.boot_timeout)", hook, file, self.timeout)
-                    await task
+                    try:
+                        done, _ = await asyncio.wait({task}, timeout=self.timeout)
+                        if not done:
+                            warned = True
+                            self.logger.warning("[eggfast:lifecycle] %s in %s is still running after %ss "
+                                                "(config.boot_timeout)", hook, file, self.timeout)
+                        await task
+                    except asyncio.CancelledError:
+                        task.cancel()  # asyncio.wait() does not cancel what it waits on
+                        raise
             except ConfigError:
                 raise
             except Exception as exc:
@@ -181,15 +193,29 @@ class Lifecycle:
                                 hook, file, item["duration"], self.timeout)
 
     async def _concurrent(self, hook: str) -> None:
+        """Run every ``hook`` at once; the first one to raise fails the stage at once.
+
+        As in Egg (``ready(err)``), start-up does not wait for the slower siblings of a
+        failing hook: they are cancelled, and their outcome is only collected (never
+        awaited) so that no "exception was never retrieved" warning follows.
+        """
         self.stage = hook
         hooks = self._hooks(hook)
         if not hooks:
             return
-        results = await asyncio.gather(*(self._run_one(hook, fn, file) for fn, file in hooks),
-                                       return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        tasks = [asyncio.ensure_future(self._run_one(hook, fn, file)) for fn, file in hooks]
+        try:
+            pending: set = set(tasks)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+                failed = [t for t in tasks if t in done and not t.cancelled() and t.exception() is not None]
+                if failed:
+                    raise failed[0].exception()
+        finally:
+            for task in tasks:
+                if not task.done():
+                    task.cancel()
+                    task.add_done_callback(_discard_outcome)
 
     async def _sequential(self, hook: str) -> None:
         self.stage = hook

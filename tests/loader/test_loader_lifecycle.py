@@ -66,3 +66,22 @@ def test_raising_sync_hook(load_error):
 
 def test_async_config_hook_refused(load_error):
     assert "config_will_load() must be a plain (sync) method" in load_error("boot-async-config-hook")
+
+
+@pytest.mark.parametrize("hook", ["did_load", "will_ready"])
+async def test_concurrent_hook_failure_does_not_wait_for_slow_siblings(make_app, hook):
+    # Egg: an error in did_load/will_ready fails ready at once (ready(err)); the sibling
+    # plugin hooks sleep 5 s, so waiting for them would show in the elapsed time.
+    import time
+
+    app = make_app("boot-fail-fast", config={"fail_in": hook})
+    started = time.perf_counter()
+    with pytest.raises(BootError) as info:
+        await app.ready()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2, elapsed
+    assert str(info.value) == (f"{fixture_dir('boot-fail-fast') / 'app.py'}: {hook}() failed: "
+                               f"RuntimeError: {hook} broke")
+    assert f"{hook}:end" not in app.sleeper
+    assert app.sleeper[-1] == f"{hook}:cancelled"  # the slow sibling is cancelled, not left running
+
