@@ -145,9 +145,7 @@ class Lifecycle:
             with self.timing.span(f"{hook} ({Path(file).name})", file) as item:
                 try:
                     result = fn()
-                except ConfigError:
-                    raise
-                except Exception as exc:
+                except Exception as exc:  # a ConfigError too: the hook and file must be named
                     raise self._fail(hook, file, exc) from exc
                 if inspect.isawaitable(result):
                     if hasattr(result, "close"):
@@ -183,9 +181,7 @@ class Lifecycle:
                     except asyncio.CancelledError:
                         task.cancel()  # asyncio.wait() does not cancel what it waits on
                         raise
-            except ConfigError:
-                raise
-            except Exception as exc:
+            except Exception as exc:  # a ConfigError too: the hook and file must be named
                 raise self._fail(hook, file, exc) from exc
         if not warned and item["duration"] > self.timeout * 1000:
             # a plain (sync) hook blocks the loop, so it can only be reported afterwards
