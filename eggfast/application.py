@@ -15,7 +15,7 @@ from .events import EventEmitter
 from .limits import ServerLimits
 from .message import EmptyBody, RawRequest
 from .request import Request
-from .respond import respond
+from .respond import respond, respond_now
 from .response import Response
 from .server import Server, new_event_loop
 
@@ -138,7 +138,8 @@ class Application(EventEmitter):
                 self.emit("request", ctx)
             try:
                 await fn(ctx)
-                await respond(ctx)
+                if not respond_now(ctx):
+                    await respond(ctx)
             except asyncio.CancelledError:
                 raise
             except Exception as err:
