@@ -98,35 +98,3 @@ async def test_config_error_raised_by_async_hook_names_hook_and_file(make_app):
         await app.ready()
     assert str(info.value) == (f"{fixture_dir('boot-config-error') / 'app.py'}: will_ready() failed: "
                                "ConfigError: redis.port must be a number")
-
-
-@pytest.mark.parametrize("hook", ["did_load", "will_ready"])
-async def test_concurrent_hook_failure_does_not_wait_for_slow_siblings(make_app, hook):
-    # Egg: an error in did_load/will_ready fails ready at once (ready(err)); the sibling
-    # plugin hooks sleep 5 s, so waiting for them would show in the elapsed time.
-    import time
-
-    app = make_app("boot-fail-fast", config={"fail_in": hook})
-    started = time.perf_counter()
-    with pytest.raises(BootError) as info:
-        await app.ready()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2, elapsed
-    assert str(info.value) == (f"{fixture_dir('boot-fail-fast') / 'app.py'}: {hook}() failed: "
-                               f"RuntimeError: {hook} broke")
-    assert f"{hook}:end" not in app.sleeper
-    assert app.sleeper[-1] == f"{hook}:cancelled"  # the slow sibling is cancelled, not left running
-
-
-def test_config_error_raised_by_sync_hook_names_hook_and_file(load_error):
-    msg = load_error("boot-config-error", config={"fail_in": "config_did_load"})
-    assert msg == (f"{fixture_dir('boot-config-error') / 'app.py'}: config_did_load() failed: "
-                   "ConfigError: redis.host must be set")
-
-
-async def test_config_error_raised_by_async_hook_names_hook_and_file(make_app):
-    app = make_app("boot-config-error", config={"fail_in": "will_ready"})
-    with pytest.raises(BootError) as info:
-        await app.ready()
-    assert str(info.value) == (f"{fixture_dir('boot-config-error') / 'app.py'}: will_ready() failed: "
-                               "ConfigError: redis.port must be a number")
