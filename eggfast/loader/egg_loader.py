@@ -81,7 +81,12 @@ class EggLoader(
         return self._units
 
     def load_boots(self) -> None:
-        """Construct each unit's ``Boot`` (app.py / agent.py) and run the config hooks."""
+        """Construct each unit's ``Boot`` (app.py / agent.py) and run the config hooks.
+
+        In an app or a plugin, app.py / agent.py is the boot file and must define ``Boot``.
+        In a framework unit it is a boot file only when it defines ``Boot``; otherwise it is
+        the framework package's own module (as eggfast's ``agent.py`` holds ``Agent``).
+        """
         lifecycle = self.app.lifecycle
         with self.timing.span(f"Load {self.boot_file}"):
             for unit in self.get_load_units():
@@ -89,6 +94,11 @@ class EggLoader(
                 if unit.path == _EGGFAST_ROOT or not path.is_file():
                     continue
                 module = load_module(path)
+                if unit.type == "framework" and getattr(module, "Boot", None) is None:
+                    # A framework is a package: its app.py / agent.py may be the framework's own
+                    # module (eggfast keeps its Agent class in agent.py).  For a framework unit the
+                    # file is a boot file only when it defines Boot; apps and plugins must.
+                    continue
                 boot_cls = require_export(module, "Boot", path, "class Boot with lifecycle hooks "
                                           "(config_will_load, did_load, will_ready, before_close, ...)")
                 if not isinstance(boot_cls, type):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import eggfast
-from loader_helpers import request
+from loader_helpers import fixture_dir, request
 from eggfast.errors import ConfigError
 from eggfast.start import resolve_framework
 
@@ -54,3 +54,32 @@ def test_framework_errors(tmp_path, clean_imports):
     (tmp_path / "eggfast.toml").write_text('[app]\nframework = "./missing"\n')
     with pytest.raises(ConfigError, match="eggfast.toml: framework path .* is not a directory"):
         resolve_framework(tmp_path)
+
+
+async def test_framework_agent_py_without_boot_is_the_framework_module(options, monkeypatch):
+    # A framework laid out as eggfast is (Agent class in agent.py): a framework unit's
+    # agent.py/app.py is a boot file only when it defines Boot; without one it is the
+    # framework's own module, not a "missing export 'Boot'" error.
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    try:
+        app = await eggfast.start(base_dir=fixture_dir("framework-agent-module"), env="unittest", **options())
+        try:
+            import fw_agentmod
+
+            assert isinstance(app, fw_agentmod.Application) and isinstance(app.agent, fw_agentmod.Agent)
+            assert app.framework_booted is True  # the framework's app.py does define Boot: it runs
+            assert not app.agent.lifecycle.boots  # agent.py is no boot file
+        finally:
+            await app.close()
+    finally:
+        for name in [n for n in sys.modules if n == "fw_agentmod" or n.startswith("fw_agentmod.")]:
+            sys.modules.pop(name)
+
+
+def test_app_and_plugin_boot_file_without_boot_is_still_an_error(load_error):
+    # the relaxed rule is for framework units only
+    msg = load_error("boot-no-export")
+    assert msg.startswith(f"{fixture_dir('boot-no-export') / 'app.py'}: missing export 'Boot'")
+    msg = load_error("plugin-boot-no-export")
+    assert msg.startswith(f"{fixture_dir('plugin-boot-no-export') / 'plugins' / 'noboot' / 'app.py'}: "
+                          "missing export 'Boot'")
