@@ -24,7 +24,7 @@ from typing import Any
 
 from ..attrdict import AttrDict
 from ..errors import ConfigError
-from .file_loader import load_module, one_line, require_export
+from .file_loader import env_file_names, load_module, one_line, require_export
 
 __all__ = ["ConfigLoaderMixin", "deep_merge"]
 
@@ -91,9 +91,9 @@ class ConfigLoaderMixin:
             target: dict = {}
             meta: dict = {}
             app_config = self._preload_app_config()
-            for kind in ("default", self.env):
+            for file_name in env_file_names("config.default.py", "config", self.env):
                 for unit in self.get_load_units():
-                    path = unit.path / "config" / f"config.{kind}.py"
+                    path = unit.path / "config" / file_name
                     if not path.is_file():
                         continue
                     if unit.type == "app" and path in app_config:
@@ -123,8 +123,8 @@ class ConfigLoaderMixin:
         """The app's own default + env config, given to plugin/framework config functions."""
         out: dict = {}
         merged: dict = {}
-        for kind in ("default", self.env):
-            path = self.base_dir / "config" / f"config.{kind}.py"
+        for file_name in env_file_names("config.default.py", "config", self.env):
+            path = self.base_dir / "config" / file_name
             if path.is_file():
                 value = self._read_config_file(path, None, {})
                 out[path] = value

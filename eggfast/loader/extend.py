@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .file_loader import defined_classes, load_module
+from .file_loader import defined_classes, env_file_names, load_module
 
 __all__ = ["ExtendLoaderMixin", "mix_into", "TARGETS"]
 
@@ -52,7 +52,7 @@ class ExtendLoaderMixin:
         applied = []
         with self.timing.span(f"Load extend/{name}.py"):
             for unit in self.get_load_units():
-                for file_name in (f"{name}.py", f"{name}.{self.env}.py"):
+                for file_name in env_file_names(f"{name}.py", name, self.env):
                     path = unit.path / "app" / "extend" / file_name
                     if not path.is_file():
                         continue

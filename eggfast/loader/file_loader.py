@@ -24,7 +24,7 @@ from ..errors import ConfigError
 
 __all__ = [
     "Namespace", "FileLoader", "load_module", "attr_name", "defined_classes",
-    "require_export", "leaf_classes", "one_line", "NAME_RE",
+    "require_export", "leaf_classes", "one_line", "NAME_RE", "env_file_names",
 ]
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -35,6 +35,21 @@ _MODULE_PREFIX = "eggfast_units"
 def one_line(text: Any) -> str:
     """Collapse an error text to one line."""
     return " ".join(str(text).split())
+
+
+def env_file_names(default: str, stem: str, env: str) -> list[str]:
+    """The file names of one convention file in load order: the default one, then ``<stem>.<env>.py``.
+
+    ``env_file_names("config.default.py", "config", env)`` for config,
+    ``env_file_names("plugin.py", "plugin", env)`` for plugins.  As Egg's
+    ``getTypeFiles``, env ``default`` loads only the default file, so a file is never
+    loaded twice (``config.default.py`` is also ``config.<env>.py`` for env ``default``).
+    """
+    names = [default]
+    env_name = f"{stem}.{env}.py"
+    if env and env != "default" and env_name != default:
+        names.append(env_name)
+    return names
 
 
 def load_module(path: Path) -> ModuleType:

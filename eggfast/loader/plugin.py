@@ -33,7 +33,7 @@ from typing import Any, Optional
 
 from ..app_info import read_toml
 from ..errors import ConfigError
-from .file_loader import load_module, one_line, require_export
+from .file_loader import env_file_names, load_module, one_line, require_export
 
 __all__ = ["PluginInfo", "PluginLoaderMixin"]
 
@@ -121,7 +121,7 @@ class PluginLoaderMixin:
 
     # -- declarations ---------------------------------------------------------
     def _read_plugin_files(self, root: Path, decls: dict, app: bool = False) -> None:
-        for name in ("plugin.py", f"plugin.{self.env}.py"):
+        for name in env_file_names("plugin.py", "plugin", self.env):
             path = Path(root) / "config" / name
             if not path.is_file():
                 continue

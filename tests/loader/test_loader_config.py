@@ -105,3 +105,34 @@ async def test_dump_masks_secrets_and_records_sources(make_app, tmp_path):
     names = [i["name"] for i in timing["items"]]
     assert "Load Plugin" in names and "Load Config" in names and "Load Router" in names
     await app.close()
+
+
+def test_env_default_loads_each_file_once(make_app, monkeypatch):
+    # With env "default" the env file of "config.default.py" is the same file: it was loaded
+    # (and its config function run) twice.  Egg: env "default" loads only the default files.
+    import collections
+
+    import eggfast.loader.config as config_loader
+    import eggfast.loader.extend as extend_loader
+    import eggfast.loader.plugin as plugin_loader
+
+    loads: collections.Counter = collections.Counter()
+    for module in (config_loader, extend_loader, plugin_loader):
+        real = module.load_module
+
+        def spy(path, _real=real):
+            loads[str(path)] += 1
+            return _real(path)
+
+        monkeypatch.setattr(module, "load_module", spy)
+    app = make_app("env-default", env="default")
+    root = fixture_dir("env-default")
+    assert app.config.env == "default" and app.config.who == "app" and app.config.plugin_p.loaded is True
+    assert loads[str(root / "config" / "config.default.py")] == 1
+    assert loads[str(root / "plugins" / "p" / "config" / "config.default.py")] == 1
+    assert loads[str(root / "config" / "plugin.py")] == 1
+    assert loads[str(root / "app" / "extend" / "context.py")] == 1
+    # only the default files: plugin.py and context.py are the default ones
+    assert str(root / "config" / "plugin.default.py") not in loads
+    assert str(root / "app" / "extend" / "context.default.py") not in loads
+    assert [n for n, c in loads.items() if c > 1] == []
