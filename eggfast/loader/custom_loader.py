@@ -11,7 +11,9 @@ from plugins and frameworks; default False: the app only), ``case_style``
 (``"lower"``: names as files, the default; ``"upper"``: ``user_info.py`` →
 ``UserInfo``), ``export`` (the name each file exports; default: the one
 class the file defines, else the module itself).  A property that already
-exists on the app or context is an error.
+exists on the app or context is an error, and so is a name that a later stage
+defines (:data:`RESERVED`: ``service``, ``controller``, ``middleware``,
+``router``, ...), which would otherwise silently replace the custom loader.
 """
 from __future__ import annotations
 
@@ -23,7 +25,16 @@ from ..errors import ConfigError
 from .context_loader import ContextProperty
 from .file_loader import FileLoader, Namespace, defined_classes, require_export
 
-__all__ = ["CustomLoaderMixin"]
+__all__ = ["CustomLoaderMixin", "RESERVED"]
+
+#: names set on the app or on ctx by the stages that run after the custom loaders
+RESERVED = {
+    "service": "the service stage (app/service/ -> ctx.service)",
+    "service_classes": "the service stage (app/service/ -> app.service_classes)",
+    "middleware": "the middleware stage (app/middleware/ -> app.middleware)",
+    "controller": "the controller stage (app/controller/ -> app.controller)",
+    "router": "the router stage (app/router.py -> app.router)",
+}
 
 
 def _upper(name: str) -> str:
@@ -48,6 +59,13 @@ class CustomLoaderMixin:
             raise ConfigError(f"{source}: custom_loader.{prop} needs a 'directory'")
         if inject not in ("app", "ctx"):
             raise ConfigError(f"{source}: custom_loader.{prop}.inject must be 'app' or 'ctx', not {inject!r}")
+        target: Any = self.app if inject == "app" else self.app.context_class
+        if hasattr(target, prop):
+            raise ConfigError(f"{source}: custom_loader.{prop}: {'app' if inject == 'app' else 'ctx'}.{prop} "
+                              f"already exists; pick another name")
+        if prop in RESERVED:  # not there yet, but a later stage would overwrite it
+            raise ConfigError(f"{source}: custom_loader.{prop}: the name {prop!r} is reserved for "
+                              f"{RESERVED[prop]}; pick another name")
         units = self.get_load_units() if opts.get("load_unit") else [u for u in self.get_load_units() if u.type == "app"]
         dirs = [Path(directory) if Path(directory).is_absolute() else u.path / directory for u in units]
         export = opts.get("export")
@@ -74,10 +92,6 @@ class CustomLoaderMixin:
 
             loader.files = files  # type: ignore[method-assign]
         loader.load()
-        target: Any = self.app if inject == "app" else self.app.context_class
-        if hasattr(target, prop):
-            raise ConfigError(f"{source}: custom_loader.{prop}: {'app' if inject == 'app' else 'ctx'}.{prop} "
-                              f"already exists; pick another name")
         if inject == "app":
             setattr(self.app, prop, tree)
         else:

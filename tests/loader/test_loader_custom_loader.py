@@ -1,6 +1,8 @@
 """config.custom_loader: app.<prop> and lazy ctx.<prop> (Egg's customLoader)."""
 from __future__ import annotations
 
+import pytest
+
 from loader_helpers import fixture_dir
 
 
@@ -16,3 +18,13 @@ def test_existing_property_is_an_error(load_error):
     msg = load_error("custom-loader-clash")
     assert str(fixture_dir("custom-loader-clash") / "config/config.default.py") in msg
     assert "app.router already exists" in msg
+
+
+@pytest.mark.parametrize("name", ["service", "middleware"])
+def test_name_of_a_later_stage_is_an_error(load_error, name):
+    # ctx.service / app.middleware ... are defined by stages that run after the custom
+    # loaders: a custom loader of that name passed the clash check and was overwritten.
+    fixture = f"custom-loader-clash-{name}"
+    msg = load_error(fixture)
+    assert msg.startswith(f"{fixture_dir(fixture) / 'config' / 'config.default.py'}: custom_loader.{name}: ")
+    assert f"'{name}' is reserved" in msg
