@@ -49,12 +49,23 @@ class BaseContextClass:
 
     @property
     def logger(self) -> Any:
+        """The context logger tagged with ``[path_name]``, built on first use and cached.
+
+        The cache lives on this instance only (never on ``ctx``): the instance
+        already holds ``ctx``, so caching there adds no ``ctx`` <-> logger cycle.
+        """
+        try:
+            return self.__dict__["_logger"]
+        except KeyError:
+            pass
         logger = getattr(self.ctx, "logger", None) or logging.getLogger("eggfast.app")
-        if not self.path_name:
-            return logger
-        if _class_logger is not None:
-            return _class_logger(self.ctx, self.path_name, logger)
-        return TaggedLogger(logger, self.path_name)
+        if self.path_name:
+            if _class_logger is not None:
+                logger = _class_logger(self.ctx, self.path_name, logger)
+            else:
+                logger = TaggedLogger(logger, self.path_name)
+        self.__dict__["_logger"] = logger
+        return logger
 
 
 class Controller(BaseContextClass):

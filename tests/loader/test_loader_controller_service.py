@@ -129,3 +129,22 @@ async def test_events_and_current_context_in_egg_mode(make_app):
     await app.run_in_background(boom)
     await asyncio.sleep(0)
     assert errors == [("late", True)]
+
+
+def test_class_logger_is_built_once_per_instance(make_app):
+    import gc
+    import weakref
+
+    app = make_app("controller-service")
+    ctx = app.create_anonymous_context()
+    svc = ctx.service.user
+    assert svc.path_name and svc.logger is svc.logger  # cached, not a new tagged logger per access
+    other = make_app("controller-service").create_anonymous_context().service.user
+    assert other.logger is not svc.logger  # per instance
+    # cached on the instance only: ctx holds no reference to the logger
+    assert all(v is not svc.logger for v in vars(ctx).values())
+    logger_ref = weakref.ref(svc.logger)
+    del svc, other
+    ctx = None
+    gc.collect()
+    assert logger_ref() is None
