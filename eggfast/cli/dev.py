@@ -1,9 +1,11 @@
-"""``eggfast dev``: agent + app in one process, env local, graceful on SIGTERM/SIGINT.
+"""``eggfast dev``: agent + app in one process, env local by default, graceful on SIGTERM/SIGINT.
 
     eggfast dev --base-dir examples/hello --port 7001
     python -m eggfast dev --base-dir examples/hello
 
-Each long step prints one line; a start-up error prints one line naming
+The env is ``--env``, else ``EGG_SERVER_ENV``, else the file ``config/env``,
+else ``local`` (SPEC §3 with dev's default: an explicit ``config/env`` wins
+over it).  Each long step prints one line; a start-up error prints one line naming
 the file and exits 1.  On SIGTERM or SIGINT the server stops accepting,
 finishes in-flight requests, runs ``before_close`` and the process exits 0.
 """
@@ -18,15 +20,22 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-__all__ = ["add_arguments", "run_dev"]
+__all__ = ["add_arguments", "run_dev", "dev_env"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-dir", default=".", help="the app folder (default: the current directory)")
     parser.add_argument("--port", type=int, default=7001, help="port to serve on (default 7001; 0 picks one)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--env", default=None, help="server env (default: EGG_SERVER_ENV, else local)")
+    parser.add_argument("--env", default=None, help="server env (default: EGG_SERVER_ENV, else the file config/env, else local)")
     parser.add_argument("--framework", default=None, help="framework package (default: eggfast.toml [app] framework)")
+
+
+def dev_env(base_dir: Path, cli_env: Optional[str] = None) -> str:
+    """``--env`` > ``EGG_SERVER_ENV`` > ``config/env`` (trimmed) > ``"local"`` (SPEC §3, §14)."""
+    from ..app_info import detect_env
+
+    return detect_env(Path(base_dir), cli_env)
 
 
 def _say(text: str) -> None:
@@ -51,7 +60,12 @@ async def _dev(args: argparse.Namespace) -> int:
     from ..start import start
 
     base_dir = Path(args.base_dir).resolve()
-    env = args.env or os.environ.get("EGG_SERVER_ENV") or "local"
+    try:
+        env = dev_env(base_dir, args.env)
+    except OSError as exc:  # an unreadable config/env: one line naming it
+        print(f"eggfast dev: {base_dir / 'config' / 'env'}: cannot read: {exc.strerror or exc}",
+              file=sys.stderr, flush=True)
+        return 1
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -82,3 +82,31 @@ def test_dev_start_error_is_one_line_naming_the_file():
     assert errors[0].startswith("eggfast dev: ")
     assert str(fixture_dir("mw-unknown") / "config" / "config.default.py") in errors[0]
     assert "middleware 'ghost' not found" in errors[0]
+
+
+def test_dev_env_precedence(monkeypatch, tmp_path):
+    # SPEC §3: EGG_SERVER_ENV, else the file config/env, else local (the dev default);
+    # --env wins over all.  An explicit config/env beats dev's default local.
+    from eggfast.cli.dev import dev_env
+
+    monkeypatch.delenv("EGG_SERVER_ENV", raising=False)
+    with_file = fixture_dir("dev-envfile")
+    assert dev_env(with_file, None) == "staging"
+    assert dev_env(tmp_path, None) == "local"
+    monkeypatch.setenv("EGG_SERVER_ENV", "qa")
+    assert dev_env(with_file, None) == "qa" and dev_env(tmp_path, None) == "qa"
+    assert dev_env(with_file, "prod") == "prod"
+
+
+def test_dev_reads_config_env_file():
+    env = {k: v for k, v in __import__("os").environ.items() if k != "EGG_SERVER_ENV"}
+    proc = subprocess.Popen([sys.executable, "-m", "eggfast", "dev", "--base-dir", str(fixture_dir("dev-envfile")),
+                             "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=env)
+    try:
+        lines = wait_listening(proc)
+        assert "(env staging," in "".join(lines)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, out
