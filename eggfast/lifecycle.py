@@ -203,10 +203,14 @@ class Lifecycle:
         try:
             pending: set = set(tasks)
             while pending:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
-                failed = [t for t in tasks if t in done and not t.cancelled() and t.exception() is not None]
-                if failed:
-                    raise failed[0].exception()
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task, (_, file) in zip(tasks, hooks):
+                    if task not in done:
+                        continue
+                    if task.cancelled():  # the hook itself was cancelled: not a success either
+                        raise BootError(f"{file}: {hook}() failed: CancelledError: the hook was cancelled")
+                    if task.exception() is not None:
+                        raise task.exception()
         finally:
             for task in tasks:
                 if not task.done():

@@ -98,3 +98,17 @@ async def test_config_error_raised_by_async_hook_names_hook_and_file(make_app):
         await app.ready()
     assert str(info.value) == (f"{fixture_dir('boot-config-error') / 'app.py'}: will_ready() failed: "
                                "ConfigError: redis.port must be a number")
+
+
+async def test_cancelled_concurrent_hook_fails_start_at_once(make_app):
+    # a hook that ends cancelled is no success either; nor does start-up wait for its siblings
+    import time
+
+    app = make_app("boot-fail-fast", config={"fail_in": "will_ready", "fail_with": "cancelled"})
+    started = time.perf_counter()
+    with pytest.raises(BootError) as info:
+        await app.ready()
+    assert time.perf_counter() - started < 2
+    assert str(info.value) == (f"{fixture_dir('boot-fail-fast') / 'app.py'}: will_ready() failed: "
+                               "CancelledError: the hook was cancelled")
+    assert app.sleeper[-1] == "will_ready:cancelled"
