@@ -45,7 +45,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     example.add_argument("--host", default="127.0.0.1")
     example.add_argument("--port", type=int, default=7001)
     example.set_defaults(func=_serve_example)
-    dev = sub.add_parser("dev", help="serve an app in one process (agent + app), env local")
+    dev = sub.add_parser("dev", help="serve an app in one process (agent + app), env from --env, EGG_SERVER_ENV, config/env, else local")
     from .cli.dev import add_arguments
 
     add_arguments(dev)
