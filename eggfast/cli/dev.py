@@ -93,6 +93,9 @@ async def _dev(args: argparse.Namespace) -> int:
          f"slowest steps (full report: {app.rundir / 'application_timing.json'}):")
     for line in app.timing.summary(5):
         print(f"    {line}", flush=True)
+    from .._speedups import implementation
+
+    _say("hot paths: " + ", ".join(f"{path}={twin}" for path, twin in implementation().items()))
     _say(f"listening on http://{args.host}:{app.server.port}")
     try:
         await stop.wait()

@@ -52,6 +52,7 @@ def test_dev_serves_examples_hello_and_closes_on_sigterm():
         lines = wait_listening(proc)
         text = "".join(lines)
         assert "env local" in text and "powered_by" in text and "ready in" in text
+        assert "hot paths: compose=" in text and "writer=" in text  # which twins serve (SPEC §16)
         status, headers, body = call(port, "GET", "/")
         assert (status, body) == (200, b"Hello, eggfast!\n")
         assert headers["x-powered-by"] == "eggfast" and "x-response-time" in headers and "x-readtime" in headers
