@@ -14,7 +14,6 @@ route).  Falcon does no method dispatch in ``find``; eggfast's matchers do.
 from __future__ import annotations
 
 import importlib
-import json
 import re
 from pathlib import Path
 from typing import Any, Callable

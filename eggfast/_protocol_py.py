@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 import httptools
 
-from .errors import HttpError, InvalidHeaderError, ProtocolError
+from .errors import HttpError, ProtocolError
 from .hdrs import EMPTY_STATUSES, STATUS_REASONS
 from .limits import ServerLimits
 from .message import EMPTY_BODY, RawRequest

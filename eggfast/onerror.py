@@ -30,7 +30,7 @@ import json
 import re
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping
 
 import orjson
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Any
 
 from ..errors import ConfigError
 from .file_loader import defined_classes, env_file_names, load_module

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from ..base_context_class import BaseContextClass
 from ..errors import ConfigError
