@@ -304,3 +304,91 @@ def test_koa_listen_drains_in_flight_request_on_sigterm(tmp_path):
             proc.kill()
     assert result == {"status": 200, "body": b"finished", "conn": "close"}
     assert proc.returncode == 0 and b"closed cleanly" in out, out.decode()
+
+
+@pytest.fixture
+async def tight_server(protocol_twin):
+    """A live server with small limits and short timeouts, for the oversize and slow cases."""
+    app = build_app()
+    app.config.server = {"max_request_line": 256, "max_header_size": 512, "max_headers": 10,
+                         "header_timeout": 0.3, "keep_alive_timeout": 0.3, "body_timeout": 0.3}
+
+    async def big(ctx):
+        async def chunks():
+            for _ in range(64):
+                yield b"x" * 65536
+        ctx.body = chunks()
+
+    app.router.get("/big", big)
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    yield srv
+    srv.close()
+    await srv.wait_closed()
+
+
+async def _status_then_eof(reader) -> tuple[int, bytes]:
+    status, headers, _ = await read_response(reader)
+    rest = await asyncio.wait_for(reader.read(), 5)
+    return status, headers.get("connection"), rest
+
+
+async def test_live_414_for_a_long_request_line(tight_server):
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET /" + b"a" * 400 + b" HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert await _status_then_eof(reader) == (414, "close", b"")
+    writer.close()
+
+
+async def test_live_431_for_too_many_or_too_large_headers(tight_server):
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(20)) + b"\r\n")
+    assert await _status_then_eof(reader) == (431, "close", b"")
+    writer.close()
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + b"v" * 2000 + b"\r\n\r\n")
+    assert (await _status_then_eof(reader))[0] == 431
+    writer.close()
+
+
+async def test_live_slow_headers_get_408(tight_server):
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n")  # and never the blank line
+    started = time.monotonic()
+    assert await _status_then_eof(reader) == (408, "close", b"")
+    assert time.monotonic() - started < 3
+    writer.close()
+
+
+async def test_live_idle_keep_alive_is_closed(tight_server):
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert (await read_response(reader))[0] == 200
+    assert await asyncio.wait_for(reader.read(), 5) == b""  # closed after keep_alive_timeout
+    writer.close()
+
+
+async def test_live_slow_body_gets_408(tight_server):
+    reader, writer = await connect(tight_server)
+    writer.write(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+    status, headers, _ = await read_response(reader)
+    assert status == 408 and headers["connection"] == "close"
+    writer.close()
+
+
+async def test_live_http10_request(tight_server):
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET / HTTP/1.0\r\n\r\n")
+    data = await asyncio.wait_for(reader.read(), 5)
+    assert data.startswith(b"HTTP/1.0 200 OK\r\n") and data.endswith(b"\r\n\r\nhello")
+    writer.close()
+
+
+async def test_live_large_streamed_response_to_a_slow_reader(tight_server):
+    """4 MiB streamed while the client reads slowly: backpressure, nothing lost."""
+    reader, writer = await connect(tight_server)
+    writer.write(b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+    await asyncio.sleep(0.2)  # let the server hit its write high-water mark
+    status, headers, body = await read_response(reader)
+    assert status == 200 and headers["transfer-encoding"] == "chunked"
+    assert len(body) == 64 * 65536 and set(body) == {ord("x")}
+    writer.close()
