@@ -274,8 +274,14 @@ class Response:
 
     def header_list(self) -> list[tuple[str, str]]:
         """The headers as ``(name, value)`` lines, one per list item."""
+        entries = list(self._headers.values())
+        for entry in entries:
+            if type(entry[1]) is list:
+                break
+        else:
+            return entries  # PERF: the stored (name, value) pairs are the lines already
         out: list[tuple[str, str]] = []
-        for name, value in self._headers.values():
+        for name, value in entries:
             if type(value) is list:
                 out.extend((name, item) for item in value)
             else:
