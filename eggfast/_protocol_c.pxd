@@ -3,9 +3,12 @@
 # the very source of the pure twin as eggfast._protocol_c, with the classes
 # below turned into extension types.  One source, so the twins cannot drift.
 
+cimport cython
+
 cdef class HttpProtocol
 
 cpdef str http_date()
+cpdef tuple date_header()
 
 
 cdef class BodyReader:
@@ -35,6 +38,7 @@ cdef class ResponseWriter:
     cdef public bint finished
     cdef public bint keep_alive
 
+    @cython.locals(n=Py_ssize_t, out=list)
     cpdef bytes _head(self, status, reason, list headers, length)
     cpdef send(self, status, reason, headers, body)
     cpdef start(self, status, reason, headers)

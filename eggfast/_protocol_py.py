@@ -34,16 +34,24 @@ _HEAD = 2  # header deadline: 408 and close
 _LINGER = 3  # draining after a half-close: close
 _LAST_CHUNK = b"0\r\n\r\n"
 
-_date_cache: list = [0, ""]
+_date_cache: list = [0, "", ("Date", "")]
 
 
 def http_date() -> str:
     """The Date header value, recomputed at most once a second."""
     now = int(time.time())
     if now != _date_cache[0]:
+        value = formatdate(now, usegmt=True)
         _date_cache[0] = now
-        _date_cache[1] = formatdate(now, usegmt=True)
+        _date_cache[1] = value
+        _date_cache[2] = ("Date", value)
     return _date_cache[1]
+
+
+def date_header() -> tuple:
+    """``("Date", http_date())``, the same tuple for a whole second."""
+    http_date()
+    return _date_cache[2]
 
 
 class BodyReader:
@@ -173,16 +181,21 @@ class ResponseWriter:
         out = []
         user_length = None
         for item in headers:
-            lname = item[0].lower()
-            if lname == "content-length":
-                user_length = item
-                continue
-            if lname == "transfer-encoding" or lname == "date":
-                continue
-            if lname == "connection":
-                if str(item[1]).lower() == "close":
-                    self.keep_alive = False
-                continue
+            name = item[0]
+            n = len(name)
+            # PERF: only names as long as a framing header's can be one (date 4,
+            # connection 10, content-length 14, transfer-encoding 17).
+            if n == 14 or n == 4 or n == 10 or n == 17:
+                lname = name.lower()
+                if lname == "content-length":
+                    user_length = item
+                    continue
+                if lname == "transfer-encoding" or lname == "date":
+                    continue
+                if lname == "connection":
+                    if str(item[1]).lower() == "close":
+                        self.keep_alive = False
+                    continue
             out.append(item)
         if length is not None:
             # A whole body: its real length wins; HEAD keeps the length the core computed.
@@ -204,7 +217,7 @@ class ResponseWriter:
         if not self._protocol.may_keep_alive() or not self._request.body.complete:
             # An unread request body cannot be skipped safely: answer, then close.
             self.keep_alive = False
-        out.append(("Date", http_date()))
+        out.append(date_header())
         if not self.keep_alive:
             out.append(("Connection", "close"))
         elif version == "1.0":
