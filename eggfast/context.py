@@ -150,11 +150,22 @@ class Context:
         self.response = app.response_class(app, self, stream)
         self.original_url = raw.target
         self.state: dict[str, Any] = {}
-        self.respond = True
         self.params: dict[str, Any] = {}
-        self.router_name: Optional[str] = None
-        self.router_path: Optional[str] = None
-        self.logger = app.logger
+
+    # PERF: constant defaults live on the class; assigning one per instance overrides it.
+    respond: bool = True  # False: the handler wrote the response itself
+    router_name: Optional[str] = None
+    router_path: Optional[str] = None
+
+    @property
+    def logger(self) -> Any:
+        """The app logger (the Egg layer replaces this with a request-bound one)."""
+        override = self.__dict__.get("_logger")
+        return override if override is not None else self.app.logger
+
+    @logger.setter
+    def logger(self, value: Any) -> None:
+        self.__dict__["_logger"] = value
 
     # --- errors -----------------------------------------------------------
 
@@ -249,7 +260,15 @@ class Context:
 
     status = _access("response", "status")
     message = _access("response", "message")
-    body = _access("response", "body")
+    @property
+    def body(self) -> Any:
+        """``ctx.response.body``: str, bytes, dict/list/dataclass (JSON), stream, or None."""
+        return self.response.body
+
+    @body.setter
+    def body(self, value: Any) -> None:  # PERF: the hottest delegate, spelled out
+        self.response.body = value
+
     length = _access("response", "length")
     type = _access("response", "type")
     last_modified = _access("response", "last_modified")
