@@ -54,7 +54,7 @@ cdef class HttpProtocol:
     cdef public object transport
     cdef public bint closed
     cdef public object _parser
-    cdef public object _queue
+    cdef public list _queue
     cdef public object _task
     cdef public object _idle_waiter
     cdef public bint _busy
@@ -81,6 +81,18 @@ cdef class HttpProtocol:
     cdef public Py_ssize_t _head_size
     cdef public Py_ssize_t _head_bytes
     cdef public Py_ssize_t _host_count
+    cdef public Py_ssize_t _max_headers
+    cdef public Py_ssize_t _max_header_size
+    cdef public Py_ssize_t _max_request_line
+    cdef public Py_ssize_t _max_head_bytes
+    cdef public Py_ssize_t _max_pipelined
+
+    # httptools calls these by name; typed so that decoding is a direct C call
+    cpdef on_url(self, bytes url)
+    @cython.locals(key=str, text=str, headers=dict)
+    cpdef on_header(self, bytes name, bytes value)
+    @cython.locals(method=bytes, method_name=str, headers=dict)
+    cpdef on_headers_complete(self)
 
     cpdef write(self, data)
     cpdef _close(self)

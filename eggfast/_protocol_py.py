@@ -10,7 +10,7 @@ handler for one request at a time, and writes responses in order through a
 """
 
 import asyncio
-import time
+from time import time as _wall_clock
 from collections import deque
 from email.utils import formatdate
 from typing import Any, Awaitable, Callable, Optional
@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, Optional
 import httptools
 
 from .errors import HttpError, ProtocolError
-from .hdrs import EMPTY_STATUSES, STATUS_REASONS
+from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS, STATUS_REASONS
 from .limits import ServerLimits
 from .message import EMPTY_BODY, RawRequest
 from ._writer import build_head, chunk
@@ -36,10 +36,29 @@ _LAST_CHUNK = b"0\r\n\r\n"
 
 _date_cache: list = [0, "", ("Date", "")]
 
+# PERF: the lower-case str of common header names, keyed by the bytes a client
+# sends (lower and Title-Case); others are decoded and lowered per header.
+_COMMON_HEADERS = (
+    "host", "user-agent", "accept", "accept-encoding", "accept-language", "connection",
+    "content-type", "content-length", "cookie", "referer", "origin", "cache-control",
+    "pragma", "authorization", "if-none-match", "if-modified-since", "x-forwarded-for",
+    "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "x-request-id", "upgrade-insecure-requests",
+    "dnt", "te", "transfer-encoding", "expect", "upgrade", "range",
+)
+_HEADER_KEYS: dict = {}
+for _name in _COMMON_HEADERS:
+    _HEADER_KEYS[_name.encode()] = _name
+    _HEADER_KEYS["-".join(part.capitalize() for part in _name.split("-")).encode()] = _name
+_HEADER_KEYS[b"X-Real-IP"] = "x-real-ip"
+_HEADER_KEYS[b"DNT"] = "dnt"
+_HEADER_KEYS[b"TE"] = "te"
+# The same for request methods: the common ones come out as shared str objects.
+_METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
+
 
 def http_date() -> str:
     """The Date header value, recomputed at most once a second."""
-    now = int(time.time())
+    now = int(_wall_clock())
     if now != _date_cache[0]:
         value = formatdate(now, usegmt=True)
         _date_cache[0] = now
@@ -202,7 +221,7 @@ class ResponseWriter:
             if self._head_only and user_length is not None:
                 out.append(user_length)
             elif status not in EMPTY_STATUSES and status >= 200:
-                out.append(("Content-Length", str(length)))
+                out.append(("Content-Length", LENGTH_STRINGS[length] if length < 4096 else str(length)))
         elif user_length is not None and not no_body:
             out.append(user_length)
         elif self._head_only and user_length is not None:
@@ -282,7 +301,9 @@ class HttpProtocol:
         self.transport: Optional[asyncio.Transport] = None
         self.closed = False
         self._parser = httptools.HttpRequestParser(self)
-        self._queue: deque = deque()
+        # PERF: a list, not a deque: at most max_pipelined (16) items, and the
+        # compiled twin turns append/pop(0)/len on a typed list into C calls.
+        self._queue: list = []
         self._task: Optional[asyncio.Task] = None  # the serving task, parked when idle
         self._idle_waiter: Optional[asyncio.Future] = None
         self._busy = False  # a request is being answered
@@ -311,6 +332,12 @@ class HttpProtocol:
         self._head_size = 0
         self._head_bytes = 0
         self._host_count = 0
+        # PERF: the limits read for every header, copied once as plain ints.
+        self._max_headers = limits.max_headers
+        self._max_header_size = limits.max_header_size
+        self._max_request_line = limits.max_request_line
+        self._max_head_bytes = limits.max_header_size + limits.max_request_line + 1024
+        self._max_pipelined = limits.max_pipelined
 
     # -- connection lifecycle ---------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -446,7 +473,7 @@ class HttpProtocol:
         if self._in_head:
             # httptools buffers a header line until it ends; bound what it may hold.
             self._head_bytes += len(data)
-            if self._head_bytes > self.limits.max_header_size + self.limits.max_request_line + 1024:
+            if self._head_bytes > self._max_head_bytes:
                 self._fail(ProtocolError(431, "Request Header Fields Too Large"))
 
     def _fail(self, error: ProtocolError) -> None:
@@ -483,17 +510,19 @@ class HttpProtocol:
 
     def on_url(self, url: bytes) -> None:
         self._url += url
-        if len(self._url) > self.limits.max_request_line:
+        if len(self._url) > self._max_request_line:
             self._error = ProtocolError(414, "URI Too Long")
             raise self._error
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_count += 1
         self._head_size += len(name) + len(value) + 4
-        if self._header_count > self.limits.max_headers or self._head_size > self.limits.max_header_size:
+        if self._header_count > self._max_headers or self._head_size > self._max_header_size:
             self._error = ProtocolError(431, "Request Header Fields Too Large")
             raise self._error
-        key = name.decode("latin-1").lower()
+        key = _HEADER_KEYS.get(name)
+        if key is None:
+            key = name.decode("latin-1").lower()
         text = value.decode("latin-1")
         headers = self._headers
         if key == "host":
@@ -527,8 +556,12 @@ class HttpProtocol:
         else:
             body = EMPTY_BODY  # no framing headers: no body, nothing to allocate
             self._current_body = None
+        method = parser.get_method()
+        method_name = _METHOD_NAMES.get(method)
+        if method_name is None:
+            method_name = method.decode("latin-1")
         request = RawRequest(
-            parser.get_method().decode("latin-1"),
+            method_name,
             self._url.decode("latin-1"),
             version,
             headers,
@@ -539,7 +572,7 @@ class HttpProtocol:
             parser.should_keep_alive(),
         )
         self._queue.append(request)
-        if len(self._queue) >= self.limits.max_pipelined:
+        if len(self._queue) >= self._max_pipelined:
             self._pause_reading()
         self._run_next()
 
@@ -566,7 +599,7 @@ class HttpProtocol:
             self._reading_paused
             and not self._stop_parsing
             and not self.closed
-            and len(self._queue) < self.limits.max_pipelined
+            and len(self._queue) < self._max_pipelined
             and (self._current_body is None or self._current_body.buffered <= self.limits.body_buffer)
         ):
             self._reading_paused = False
@@ -617,7 +650,7 @@ class HttpProtocol:
                         self._idle_waiter = None
                     continue
                 self._busy = True
-                item = queue.popleft()
+                item = queue.pop(0)
                 if isinstance(item, ProtocolError):
                     self._send_error(item)
                     return

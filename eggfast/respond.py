@@ -6,7 +6,7 @@ import inspect
 import types
 from typing import Any
 
-from .hdrs import EMPTY_STATUSES
+from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS
 from .response import is_stream_body, json_bytes
 
 __all__ = ["respond", "respond_now", "close_body_soon", "CHUNK_SIZE"]
@@ -103,7 +103,11 @@ def _send_whole(response: Any, stream: Any, data: bytes, head: bool = False, len
     headers = response._headers
     if length and not head:
         headers.pop("transfer-encoding", None)
-        headers["content-length"] = (headers.get("content-length", ("Content-Length",))[0], str(len(data)))
+        size = len(data)
+        headers["content-length"] = (
+            headers.get("content-length", ("Content-Length",))[0],
+            LENGTH_STRINGS[size] if size < 4096 else str(size),
+        )
     stream.send(response.status, response.message, response.header_list(), b"" if head else data)
 
 

@@ -21,7 +21,7 @@ from ._content_disposition import content_disposition
 from ._encodeurl import encode_url
 from ._mime import content_type, extname
 from ._vary import append_vary
-from .hdrs import EMPTY_STATUSES, REDIRECT_STATUSES, STATUS_REASONS
+from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS, REDIRECT_STATUSES, STATUS_REASONS
 
 __all__ = ["Response", "json_bytes", "is_stream_body"]
 
@@ -150,7 +150,11 @@ class Response:
             self._encoded = (value, encoded)
             if "transfer-encoding" not in headers:
                 entry = headers.get("content-length")
-                headers["content-length"] = (entry[0] if entry is not None else "Content-Length", str(len(encoded)))
+                size = len(encoded)
+                headers["content-length"] = (
+                    entry[0] if entry is not None else "Content-Length",
+                    LENGTH_STRINGS[size] if size < 4096 else str(size),
+                )
             return
         if (type(value) is dict or type(value) is list) and not self.stream.headers_sent:
             # PERF: JSON bodies, same effects as the general path below.

@@ -462,3 +462,37 @@ async def test_chunked_body_over_limit_fails_while_reading(make_conn):
     conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n")
     await conn.settle()
     assert conn.transport.take().startswith(b"HTTP/1.1 413 ")
+
+
+async def test_header_names_arrive_lower_case_whatever_the_spelling(make_conn):
+    """Common names come from a lookup table, others are lowered: both give the same keys."""
+    seen = {}
+
+    async def record(raw, stream):
+        seen.update(raw.headers)
+        seen["method"] = raw.method
+        stream.send(200, None, [], b"")
+
+    conn = make_conn(record)
+    conn.feed(
+        b"PATCH /h HTTP/1.1\r\nHOST: x\r\nuser-agent: a\r\nAccept-Encoding: gzip\r\nX-Real-IP: 1.2.3.4\r\n"
+        b"x-REAL-ip: 5.6.7.8\r\nX-Custom-Thing: v\r\nDNT: 1\r\nCookie: a=1\r\ncookie: b=2\r\n\r\n"
+    )
+    await conn.settle()
+    assert seen == {
+        "host": "x", "user-agent": "a", "accept-encoding": "gzip", "x-real-ip": "1.2.3.4, 5.6.7.8",
+        "x-custom-thing": "v", "dnt": "1", "cookie": "a=1; b=2", "method": "PATCH",
+    }
+
+
+async def test_uncommon_methods_are_decoded(make_conn):
+    seen = []
+
+    async def record(raw, stream):
+        seen.append(raw.method)
+        stream.send(200, None, [], b"")
+
+    conn = make_conn(record)
+    conn.feed(b"PROPFIND /h HTTP/1.1\r\nHost: x\r\n\r\n", b"GET /h HTTP/1.1\r\nHost: x\r\n\r\n")
+    await conn.settle()
+    assert seen == ["PROPFIND", "GET"]
