@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import weakref
+from operator import attrgetter
 from typing import Any, AsyncIterator, Mapping, Optional, Union
 from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -182,13 +183,11 @@ class Request:
 
     # --- method and url ---------------------------------------------------
 
-    @property
-    def method(self) -> str:
-        return self.raw.method
-
-    @method.setter
-    def method(self, value: str) -> None:
+    def _set_method(self, value: str) -> None:
         self.raw.method = value
+
+    # PERF: a C-level getter (no Python frame): the router reads it on every request.
+    method = property(attrgetter("raw.method"), _set_method, doc="The request method; settable.")
 
     @property
     def url(self) -> str:
@@ -220,6 +219,10 @@ class Request:
     @property
     def path(self) -> str:
         """The path part of the url (still percent-encoded); settable."""
+        url = self.raw.target
+        if url[:1] == "/" and "?" not in url and "#" not in url:
+            # PERF: the common origin-form target without a query, no cache needed
+            return url
         return self._parsed()[1]
 
     @path.setter

@@ -100,9 +100,23 @@ cdef int _put_value(Buf* buf, object name, object value) except -1:
     return 0
 
 
+# PERF: the HTTP/1.1 status lines with the standard reason, and those reasons,
+# indexed by status code: a response's line is found without hashing a key.
+cdef list _LINES_11 = [None] * 1000
+cdef list _REASONS = [STATUS_REASONS.get(code) for code in range(1000)]
+
+
 cpdef bytes status_line(str version, object status, object reason=None):
     """``HTTP/<version> <status> <reason>\\r\\n``; the reason is validated like a value."""
     cdef object line
+    cdef Py_ssize_t code
+    if type(status) is int and version == "1.1" and 100 <= status <= 999:
+        code = status
+        if reason is None or reason is _REASONS[code] or reason == _REASONS[code]:
+            line = _LINES_11[code]
+            if line is None:
+                line = _LINES_11[code] = f"HTTP/1.1 {code} {STATUS_REASONS.get(code, '')}\r\n".encode("latin-1")
+            return line
     if reason is None or reason == STATUS_REASONS.get(status):
         key = (version, status)
         line = _STATUS_LINES.get(key)
@@ -118,6 +132,16 @@ cpdef bytes status_line(str version, object status, object reason=None):
     return f"HTTP/{version} {status} {reason}\r\n".encode("latin-1")
 
 
+cdef inline int _put_header(Buf* buf, object name, object value) except -1:
+    _put_name(buf, name)
+    _put(buf, ": ", 2)
+    if not PyUnicode_Check(value):
+        value = str(value)
+    _put_value(buf, name, value)
+    _put(buf, "\r\n", 2)
+    return 0
+
+
 cpdef bytes build_head(str version, object status, object reason, object headers):
     """Serialize a response head, validating every name and value first."""
     cdef bytes line = status_line(version, status, reason)
@@ -129,13 +153,17 @@ cpdef bytes build_head(str version, object status, object reason, object headers
         raise MemoryError()
     try:
         _put(&buf, line, len(line))
-        for name, value in headers:
-            _put_name(&buf, name)
-            _put(&buf, ": ", 2)
-            if not PyUnicode_Check(value):
-                value = str(value)
-            _put_value(&buf, name, value)
-            _put(&buf, "\r\n", 2)
+        if type(headers) is list:
+            # PERF: the usual list of 2-tuples, read without the iterator protocol
+            for item in <list>headers:
+                if type(item) is tuple and len(<tuple>item) == 2:
+                    _put_header(&buf, (<tuple>item)[0], (<tuple>item)[1])
+                else:
+                    name, value = item
+                    _put_header(&buf, name, value)
+        else:
+            for name, value in headers:
+                _put_header(&buf, name, value)
         _put(&buf, "\r\n", 2)
         return PyBytes_FromStringAndSize(buf.data, buf.size)
     finally:

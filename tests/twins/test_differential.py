@@ -81,7 +81,12 @@ def outcome(fn, *args):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["1.1", "1.0"]), st.sampled_from([200, 204, 301, 404, 500, 599, 999]), st.one_of(st.none(), header_text), headers)
+@given(
+    st.sampled_from(["1.1", "1.0"]),
+    st.sampled_from([200, 204, 301, 404, 500, 599, 999, 99, 1000, True, "200"]),
+    st.one_of(st.none(), st.sampled_from(["OK", "Not Found", "", "No Content"]), header_text),
+    st.one_of(headers, headers.map(tuple), headers.map(lambda items: [list(item) for item in items])),
+)
 @example("1.1", 200, None, [("X", "a\r\nb")])
 @example("1.1", 200, "OK\r\nX: y", [])
 @example("1.1", 200, None, [("X", "\u2603")])
