@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 TRUTHY = frozenset({"1", "true", "yes", "on"})
-HOT_PATHS = ("compose", "matcher", "protocol", "writer")
+HOT_PATHS = ("compose", "matcher", "protocol", "writer", "core")
 
 
 def env_flag(name: str, environ: Mapping[str, str] | None = None) -> bool:

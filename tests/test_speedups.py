@@ -42,7 +42,7 @@ def test_implementation_map_matches_the_switch():
     import eggfast
 
     impl = dict(eggfast.implementation())
-    assert set(impl) == {"compose", "matcher", "protocol", "writer"}
+    assert set(impl) == {"compose", "matcher", "protocol", "writer", "core"}
     expected = "python" if _speedups.NO_EXTENSIONS else "cython"
     if _speedups.NO_EXTENSIONS or _speedups.REQUIRE_EXTENSIONS:
         assert set(impl.values()) == {expected}
@@ -53,10 +53,32 @@ def test_implementation_map_matches_the_switch():
 @pytest.mark.parametrize("hot_path", _speedups.HOT_PATHS)
 def test_compiled_twin_really_loaded(hot_path):
     selector = importlib.import_module(f"eggfast._{hot_path}")
-    compiled = importlib.import_module(f"eggfast._{hot_path}_c")
-    assert compiled.__file__.endswith((".so", ".pyd"))
+    names = CORE_MODULES if hot_path == "core" else (hot_path,)
+    for name in names:
+        compiled = importlib.import_module(f"eggfast._{name}_c")
+        assert compiled.__file__.endswith((".so", ".pyd"))
     assert _speedups.ACTIVE[hot_path] == "cython"
     assert getattr(selector, f"{hot_path}_c") is not None
+
+
+CORE_MODULES = ("context", "request", "response", "respond")
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: set on classes made by a class statement
+
+
+@pytest.mark.skipif(not _speedups.REQUIRE_EXTENSIONS, reason="only meaningful when compiled twins are required")
+def test_compiled_core_is_what_the_public_modules_export():
+    """eggfast.context & co. hand out the compiled twin's extension types, and apps build on them."""
+    import eggfast
+    from eggfast import _context_c, _request_c, _respond_c, _response_c
+
+    assert eggfast.context.Context is _context_c.Context
+    assert eggfast.request.Request is _request_c.Request
+    assert eggfast.response.Response is _response_c.Response
+    assert eggfast.respond.respond_now is _respond_c.respond_now
+    for cls in (_context_c.Context, _request_c.Request, _response_c.Response):
+        assert not cls.__flags__ & _HEAPTYPE, f"{cls} is not an extension type"
+    app = eggfast.Application()
+    assert issubclass(app.context_class, _context_c.Context)
 
 
 def test_python_m_eggfast_info_prints_the_map():

@@ -1,0 +1,12 @@
+# Typed locals for eggfast._respond_c, the compiled twin of eggfast._respond_py
+# (augmenting .pxd): with `response` typed, the send path reads the Response's
+# C slots directly.
+
+cimport cython
+from eggfast._response_c cimport Response
+
+@cython.locals(response=Response, headers=dict, size=Py_ssize_t)
+cpdef _send_whole(response, stream, data, head=*, length=*)
+
+@cython.locals(response=Response, headers=dict)
+cpdef bint respond_now(ctx) except -1
