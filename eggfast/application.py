@@ -8,15 +8,12 @@ import signal
 from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Optional
 
+from . import _core
 from ._compose import compose as default_compose
 from .attrdict import AttrDict
-from .context import Context
 from .events import EventEmitter
 from .limits import ServerLimits
 from .message import EmptyBody, RawRequest
-from .request import Request
-from .respond import respond, respond_now
-from .response import Response
 from .server import Server, new_event_loop
 
 Middleware = Callable[[Any, Callable[[], Awaitable[Any]]], Awaitable[Any]]
@@ -59,8 +56,9 @@ class Application(EventEmitter):
     ``app.listen(7001)`` serves until SIGINT/SIGTERM; inside a running loop use
     ``server = await app.create_server(host, port)``.  Events: ``error``
     ``(err, ctx)``, ``request`` ``(ctx)``, ``response`` ``(ctx)``, ``server``
-    ``(server)``.  ``compose`` may be injected (tests and benchmarks pass a
-    specific twin).
+    ``(server)``.  ``compose`` and ``core`` may be injected (tests and
+    benchmarks pass a specific twin: ``core`` is ``eggfast._core.core_py`` or
+    ``core_c``, the namespace of the context/request/response/respond modules).
     """
 
     def __init__(
@@ -70,6 +68,7 @@ class Application(EventEmitter):
         compose: Optional[Callable[[list], Any]] = None,
         silent: bool = False,
         logger: Optional[logging.Logger] = None,
+        core: Any = None,
     ) -> None:
         super().__init__()
         self.config = AttrDict(_merge(DEFAULT_CONFIG, config or {}))
@@ -78,9 +77,12 @@ class Application(EventEmitter):
         self.logger = logger or logging.getLogger("eggfast.app")
         self.core_logger = logging.getLogger("eggfast.core")
         self.controller = SimpleNamespace()
-        self.context_class: type = type("Context", (Context,), {})
-        self.request_class: type = type("Request", (Request,), {})
-        self.response_class: type = type("Response", (Response,), {})
+        self.core_twin = core = core or _core.core
+        self.context_class: type = type("Context", (core.context.Context,), {})
+        self.request_class: type = type("Request", (core.request.Request,), {})
+        self.response_class: type = type("Response", (core.response.Response,), {})
+        self._respond = core.respond.respond
+        self._respond_now = core.respond.respond_now
         self._compose = compose or default_compose
         self._router = None
         self._fn: Optional[Callable[..., Awaitable[Any]]] = None
@@ -138,8 +140,8 @@ class Application(EventEmitter):
                 self.emit("request", ctx)
             try:
                 await fn(ctx)
-                if not respond_now(ctx):
-                    await respond(ctx)
+                if not self._respond_now(ctx):
+                    await self._respond(ctx)
             except asyncio.CancelledError:
                 raise
             except Exception as err:

@@ -69,6 +69,10 @@ _HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: set on classes made by a class statem
 def test_compiled_core_is_what_the_public_modules_export():
     """eggfast.context & co. hand out the compiled twin's extension types, and apps build on them."""
     import eggfast
+    import eggfast.context
+    import eggfast.request
+    import eggfast.respond
+    import eggfast.response
     from eggfast import _context_c, _request_c, _respond_c, _response_c
 
     assert eggfast.context.Context is _context_c.Context

@@ -126,9 +126,21 @@ def stream_cls() -> type:
     return RecordingStream
 
 
+@pytest.fixture(params=["py", pytest.param("c", marks=pytest.mark.c_extension)])
+def core_twin(request):
+    """The core twin (Context/Request/Response/respond) an ``app`` is built on: both run in every session."""
+    from eggfast import _core
+
+    if request.param == "py":
+        return _core.core_py
+    if _core.core_c is None:
+        pytest.skip("compiled core twin not built")
+    return _core.core_c
+
+
 @pytest.fixture
-def app() -> Application:
-    application = Application()
+def app(core_twin) -> Application:
+    application = Application(core=core_twin)
     application.errors = []  # type: ignore[attr-defined]
     application.on("error", lambda err, ctx=None: application.errors.append((err, ctx)))  # type: ignore[attr-defined]
     return application
@@ -142,7 +154,7 @@ def make_ctx(app):
                 stream: Optional[RecordingStream] = None, **kwargs: Any):
         application = app
         if config:
-            application = Application(config)
+            application = Application(config, core=app.core_twin)
             application.errors = []  # type: ignore[attr-defined]
             application.on("error", lambda err, ctx=None: application.errors.append((err, ctx)))  # type: ignore[attr-defined]
         raw = make_raw(method, url, **kwargs)

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from eggfast.context import Context
 from eggfast.errors import HttpError
-from eggfast.request import Request
-from eggfast.response import Response
 
 
 # --- construction -----------------------------------------------------------------
 
 def test_construction_links_everything(app, make_ctx):
     ctx = make_ctx("GET", "/x")
-    assert isinstance(ctx, Context) and isinstance(ctx, app.context_class)
-    assert isinstance(ctx.request, Request) and isinstance(ctx.response, Response)
+    assert isinstance(ctx, app.core_twin.context.Context) and isinstance(ctx, app.context_class)
+    core = app.core_twin
+    assert isinstance(ctx.request, core.request.Request) and isinstance(ctx.response, core.response.Response)
     assert ctx.app is app and ctx.request.app is app and ctx.response.app is app
     assert ctx.request.ctx is ctx and ctx.response.ctx is ctx
     assert ctx.request.response is ctx.response and ctx.response.request is ctx.request
