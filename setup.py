@@ -76,6 +76,14 @@ def extensions():
         for pxd in sorted((HERE / "eggfast").glob("_*_c.pxd"))
         if not (HERE / "src" / f"{pxd.stem}.pyx").exists()
     ]
+    # cythonize does not see an augmenting .pxd of another name as a dependency of
+    # the .py it augments: regenerate the C of a single-source twin whose .pxd
+    # (or a .pxd it cimports) is newer than that C file.
+    newest_pxd = max((p.stat().st_mtime for p in (HERE / "eggfast").glob("_*_c.pxd")), default=0.0)
+    for pxd in (HERE / "eggfast").glob("_*_c.pxd"):
+        generated = pxd.with_name(pxd.stem[:-2] + "_py.c")
+        if generated.exists() and generated.stat().st_mtime < newest_pxd:
+            generated.unlink()
     directives = {
         "language_level": "3",
         "embedsignature": True,

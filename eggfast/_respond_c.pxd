@@ -3,10 +3,11 @@
 # C slots directly.
 
 cimport cython
+from eggfast._context_c cimport Context
 from eggfast._response_c cimport Response
 
 @cython.locals(response=Response, headers=dict, size=Py_ssize_t)
 cpdef _send_whole(response, stream, data, head=*, length=*)
 
 @cython.locals(response=Response, headers=dict)
-cpdef bint respond_now(ctx) except -1
+cpdef bint respond_now(Context ctx) except -1

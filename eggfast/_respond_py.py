@@ -79,7 +79,7 @@ def _send_whole(response: Any, stream: Any, data: bytes, head: bool = False, len
             headers.get("content-length", ("Content-Length",))[0],
             LENGTH_STRINGS[size] if size < 4096 else str(size),
         )
-    stream.send(response.status, response.message, response.header_list(), b"" if head else data)
+    stream.send(response._status, response.message, response.header_list(), b"" if head else data)
 
 
 def respond_now(ctx: Any) -> bool:

@@ -4,6 +4,9 @@
 # in C slots; `__dict__` keeps instances open to the attributes apps and
 # plugins add, and per-app subclasses (the Egg layer's extend) work as before.
 
+cimport cython
+
+
 cdef class Response:
     cdef dict __dict__
     cdef public object app
@@ -18,3 +21,6 @@ cdef class Response:
     cdef public bint _explicit_null_body
     cdef public object _encoded
     cdef public object _dropped_stream
+
+    @cython.locals(entries=list, entry=tuple, out=list)
+    cpdef list header_list(self)

@@ -277,7 +277,8 @@ class Response:
         out: list[tuple[str, str]] = []
         for name, value in entries:
             if type(value) is list:
-                out.extend((name, item) for item in value)
+                for item in value:
+                    out.append((name, item))
             else:
                 out.append((name, value))  # type: ignore[arg-type]
         return out
