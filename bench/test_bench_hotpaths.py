@@ -5,7 +5,9 @@
 - compose: a chain of 1, 5 and 20 pass-through middleware, driven to completion;
 - request: 100 requests, one after the other on one connection, each parsed
   by the protocol into a Context, routed and answered (the whole in-process
-  request path, no sockets): divide the time by 100 for one request;
+  request path, no sockets; protocol, compose, matcher, writer and the core
+  Context/Request/Response/respond all of the one twin): divide the time by
+  100 for one request;
 - writer: one response head (status line + 6 headers) serialized.
 """
 from __future__ import annotations
@@ -58,8 +60,10 @@ def test_request_x100(benchmark, twin_tag, path):
     from eggfast._compose import compose_c, compose_py
     from eggfast.limits import ServerLimits
 
+    from eggfast import _core
+
     protocol_mod = load("protocol", twin_tag)
-    app = build()
+    app = build(core=_core.core_c if twin_tag == "c" else _core.core_py)
     app._compose = compose_c if twin_tag == "c" else compose_py
     app.router._matcher_module = load("matcher", twin_tag)
     handler = app.callback()
@@ -83,6 +87,8 @@ def test_request_x100(benchmark, twin_tag, path):
     try:
         benchmark(lambda: loop.run_until_complete(hundred()))
         assert protocol_mod.__name__.endswith(twin_tag)
+        assert type(app.core_twin.response).__name__ == "module"
+        assert app.core_twin.response.__name__.endswith(twin_tag)
     finally:
         protocol.connection_lost(None)
         loop.run_until_complete(asyncio.sleep(0))

@@ -265,9 +265,10 @@ class Application(EggCore, KoaApplication):
         compose: Any = None,
         silent: bool = False,
         logger: Optional[logging.Logger] = None,
+        core: Any = None,
         **options: Any,
     ) -> None:
-        KoaApplication.__init__(self, config, compose=compose, silent=silent, logger=logger)
+        KoaApplication.__init__(self, config, compose=compose, silent=silent, logger=logger, core=core)
         self.middleware = MiddlewareList()
         self.egg = base_dir is not None
         self.agent: Any = None

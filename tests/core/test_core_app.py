@@ -246,3 +246,12 @@ async def test_current_context_is_the_context(run_app):
     s = await run_app(app)
     assert seen == [True]
     assert (s.status, s.body, s.header("Content-Length")) == (200, b"", "0")
+
+
+def test_the_egg_application_takes_the_core_twin_too(core_twin):
+    import eggfast
+
+    app = eggfast.Application(core=core_twin)
+    assert app.core_twin is core_twin
+    assert issubclass(app.context_class, core_twin.context.Context)
+    assert issubclass(app.response_class, core_twin.response.Response)
