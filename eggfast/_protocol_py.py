@@ -45,13 +45,19 @@ _COMMON_HEADERS = (
     "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "x-request-id", "upgrade-insecure-requests",
     "dnt", "te", "transfer-encoding", "expect", "upgrade", "range",
 )
-_HEADER_KEYS: dict = {}
-for _name in _COMMON_HEADERS:
-    _HEADER_KEYS[_name.encode()] = _name
-    _HEADER_KEYS["-".join(part.capitalize() for part in _name.split("-")).encode()] = _name
-_HEADER_KEYS[b"X-Real-IP"] = "x-real-ip"
-_HEADER_KEYS[b"DNT"] = "dnt"
-_HEADER_KEYS[b"TE"] = "te"
+
+
+def _header_keys() -> dict:
+    """bytes as a client sends a common name (lower, Title-Case, upper acronyms) -> its lower-case str."""
+    keys = {}
+    for name in _COMMON_HEADERS:
+        keys[name.encode()] = name
+        keys["-".join(part.capitalize() for part in name.split("-")).encode()] = name
+    keys.update({b"X-Real-IP": "x-real-ip", b"DNT": "dnt", b"TE": "te"})
+    return keys
+
+
+_HEADER_KEYS: dict = _header_keys()
 # The same for request methods: the common ones come out as shared str objects.
 _METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
 

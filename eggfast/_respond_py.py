@@ -8,8 +8,7 @@ import types
 from typing import Any
 
 from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS
-from .body import close_body as _close_body
-from .body import close_body_soon, is_stream_body, json_bytes
+from .body import close_body, close_body_soon, is_stream_body, json_bytes
 
 __all__ = ["respond", "respond_now", "close_body_soon", "CHUNK_SIZE"]
 
@@ -55,7 +54,7 @@ async def _pipe(response: Any, stream: Any, body: Any) -> None:
                     break
                 await stream.write(_chunk_bytes(data))
     finally:
-        await _close_body(body)
+        await close_body(body)
     if stream.writable:
         stream.end()
 
@@ -125,11 +124,11 @@ async def respond(ctx: Any) -> None:
     dropped = response._dropped_stream
     if dropped is not None:
         response._dropped_stream = None
-        await _close_body(dropped)
+        await close_body(dropped)
 
     if status in EMPTY_STATUSES:
         if body is not None and is_stream_body(body):
-            await _close_body(body)
+            await close_body(body)
         response.body = None
         # 204 and 304 carry no Content-Length; 205 says its (empty) length.
         if status == 205:
@@ -149,7 +148,7 @@ async def respond(ctx: Any) -> None:
                 if size is not None:
                     response.length = size
         if body is not None and is_stream_body(body):
-            await _close_body(body)
+            await close_body(body)
         await _send(response, stream, b"", head=True)
         return
 
