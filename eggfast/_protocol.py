@@ -18,5 +18,7 @@ else:
     protocol, protocol_c = _speedups.select("protocol", protocol_py, _load)
 
 HttpProtocol = protocol.HttpProtocol
+#: The parsed request head the active protocol builds (``eggfast.message.RawRequest``).
+RawRequest = protocol.RawRequest
 
-__all__ = ["protocol", "protocol_py", "protocol_c", "HttpProtocol"]
+__all__ = ["protocol", "protocol_py", "protocol_c", "HttpProtocol", "RawRequest"]

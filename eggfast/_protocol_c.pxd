@@ -7,8 +7,21 @@ cimport cython
 
 cdef class HttpProtocol
 
+cpdef object request_line_version(data)
 cpdef str http_date()
 cpdef tuple date_header()
+
+
+cdef class RawRequest:
+    cdef public object method
+    cdef public object target
+    cdef public object version
+    cdef public object headers
+    cdef public object body
+    cdef public object peername
+    cdef public object sockname
+    cdef public object tls
+    cdef public object keep_alive
 
 
 cdef class BodyReader:
@@ -86,6 +99,9 @@ cdef class HttpProtocol:
     cdef public Py_ssize_t _max_request_line
     cdef public Py_ssize_t _max_head_bytes
     cdef public Py_ssize_t _max_pipelined
+    cdef public double _header_timeout
+    cdef public double _keep_alive_timeout
+    cdef public object _line_version
 
     # httptools calls these by name; typed so that decoding is a direct C call
     cpdef on_url(self, bytes url)

@@ -20,10 +20,10 @@ import httptools
 from .errors import HttpError, ProtocolError
 from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS, STATUS_REASONS
 from .limits import ServerLimits
-from .message import EMPTY_BODY, RawRequest
+from .message import EMPTY_BODY
 from ._writer import build_head, chunk
 
-Handler = Callable[[RawRequest, "ResponseWriter"], Awaitable[None]]
+Handler = Callable[["RawRequest", "ResponseWriter"], Awaitable[None]]
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -62,6 +62,28 @@ _HEADER_KEYS: dict = _header_keys()
 _METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
 
 
+_V11_LINE_END = b" HTTP/1.1\r\n"
+_V10_LINE_END = b" HTTP/1.0\r\n"
+
+
+def request_line_version(data: bytes) -> Optional[str]:
+    """``"1.1"`` or ``"1.0"`` when ``data`` opens with a request line ending so, else None.
+
+    PERF: httptools formats the version into a new string per request; the
+    bytes are at hand when a chunk starts with the message.  Only used once
+    the parser has accepted that request line, which then holds no LF before
+    its own CRLF, so the first LF in ``data`` ends it.
+    """
+    end = data.find(b"\n")
+    if end < 10:
+        return None
+    if data.startswith(_V11_LINE_END, end - 10):
+        return "1.1"
+    if data.startswith(_V10_LINE_END, end - 10):
+        return "1.0"
+    return None
+
+
 def http_date() -> str:
     """The Date header value, recomputed at most once a second."""
     now = int(_wall_clock())
@@ -77,6 +99,41 @@ def date_header() -> tuple:
     """``("Date", http_date())``, the same tuple for a whole second."""
     http_date()
     return _date_cache[2]
+
+
+class RawRequest:
+    """One parsed request head plus its (streamed) body.
+
+    ``headers`` maps lower-case names to ``str`` values (latin-1 decoded);
+    repeated headers are joined with ``", "`` (``"; "`` for ``cookie``), as
+    Node does.  ``target`` is the raw request-target (path and query).
+    """
+
+    # The compiled twin makes this an extension type (eggfast/_protocol_c.pxd):
+    # the protocol builds one per request.
+    __slots__ = ("method", "target", "version", "headers", "peername", "sockname", "tls", "body", "keep_alive")
+
+    def __init__(
+        self,
+        method: str,
+        target: str,
+        version: str,
+        headers: dict[str, str],
+        body: Any,
+        peername: Optional[tuple] = None,
+        sockname: Optional[tuple] = None,
+        tls: bool = False,
+        keep_alive: bool = True,
+    ) -> None:
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+        self.peername = peername
+        self.sockname = sockname
+        self.tls = tls
+        self.keep_alive = keep_alive
 
 
 class BodyReader:
@@ -344,6 +401,10 @@ class HttpProtocol:
         self._max_request_line = limits.max_request_line
         self._max_head_bytes = limits.max_header_size + limits.max_request_line + 1024
         self._max_pipelined = limits.max_pipelined
+        self._header_timeout = limits.header_timeout
+        self._keep_alive_timeout = limits.keep_alive_timeout
+        # The version read off a request line that began a received chunk.
+        self._line_version: Optional[str] = None
 
     # -- connection lifecycle ---------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -465,6 +526,9 @@ class HttpProtocol:
             return
         if self._timer_kind == _IDLE:
             self._timer_kind = _NO_TIMER
+        if not self._in_head and self._current_body is None:
+            # The chunk starts a message: its request line may be read here.
+            self._line_version = request_line_version(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -512,7 +576,7 @@ class HttpProtocol:
         self._head_size = 0
         self._head_bytes = 0
         self._host_count = 0
-        self._arm(_HEAD, self.limits.header_timeout)
+        self._arm(_HEAD, self._header_timeout)
 
     def on_url(self, url: bytes) -> None:
         self._url += url
@@ -542,7 +606,11 @@ class HttpProtocol:
         self._in_head = False
         self._disarm(_HEAD)
         parser = self._parser
-        version = parser.get_http_version()
+        version = self._line_version
+        if version is None:
+            version = parser.get_http_version()
+        else:
+            self._line_version = None  # later messages of the chunk ask the parser
         if version != "1.1" and version != "1.0":
             self._error = ProtocolError(505, "HTTP Version Not Supported")
             raise self._error
@@ -647,7 +715,7 @@ class HttpProtocol:
                     if self._closing:
                         self._close()
                         return
-                    self._arm(_IDLE, self.limits.keep_alive_timeout)
+                    self._arm(_IDLE, self._keep_alive_timeout)
                     self._maybe_resume_reading()
                     waiter = self._idle_waiter = self.loop.create_future()
                     try:
@@ -663,7 +731,25 @@ class HttpProtocol:
                 writer = ResponseWriter(self, item)
                 self._current_writer = writer
                 self._maybe_resume_reading()
-                await self._serve_one(item, writer)
+                # PERF: the handler is awaited here, not through a helper
+                # coroutine: one coroutine fewer per request.
+                try:
+                    await self.handler(item, writer)
+                except asyncio.CancelledError:
+                    writer.finished = True
+                    writer.keep_alive = False
+                    if not self.closed:
+                        raise
+                    self._current_writer = None
+                    return
+                except Exception:  # the application handler is expected to catch everything
+                    if not writer.headers_sent:
+                        self._internal_error(writer)
+                    else:
+                        writer.abort()
+                if not writer.finished:
+                    # The handler returned without ending a response it started.
+                    writer.abort()
                 self._current_writer = None
                 if self.closed:
                     return
@@ -680,24 +766,6 @@ class HttpProtocol:
         finally:
             self._busy = False
             self._task = None
-
-    async def _serve_one(self, request: RawRequest, writer: ResponseWriter) -> None:
-        try:
-            await self.handler(request, writer)
-        except asyncio.CancelledError:
-            writer.finished = True
-            writer.keep_alive = False
-            if not self.closed:
-                raise
-            return
-        except Exception:  # the application handler is expected to catch everything
-            if not writer.headers_sent:
-                self._internal_error(writer)
-            else:
-                writer.abort()
-        if not writer.finished:
-            # The handler returned without ending a response it started.
-            writer.abort()
 
     def _send_error(self, error: ProtocolError) -> None:
         body = error.reason.encode("latin-1")

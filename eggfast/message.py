@@ -6,40 +6,10 @@ The core never touches sockets; the protocol never touches Context.
 """
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Optional, Protocol
+from typing import TYPE_CHECKING, Any, AsyncIterator, Optional, Protocol
 
-
-class RawRequest:
-    """One parsed request head plus its (streamed) body.
-
-    ``headers`` maps lower-case names to ``str`` values (latin-1 decoded);
-    repeated headers are joined with ``", "`` (``"; "`` for ``cookie``), as
-    Node does.  ``target`` is the raw request-target (path and query).
-    """
-
-    __slots__ = ("method", "target", "version", "headers", "peername", "sockname", "tls", "body", "keep_alive")
-
-    def __init__(
-        self,
-        method: str,
-        target: str,
-        version: str,
-        headers: dict[str, str],
-        body: "BodyReader",
-        peername: Optional[tuple] = None,
-        sockname: Optional[tuple] = None,
-        tls: bool = False,
-        keep_alive: bool = True,
-    ) -> None:
-        self.method = method
-        self.target = target
-        self.version = version
-        self.headers = headers
-        self.body = body
-        self.peername = peername
-        self.sockname = sockname
-        self.tls = tls
-        self.keep_alive = keep_alive
+if TYPE_CHECKING:
+    from ._protocol_py import RawRequest
 
 
 class BodyReader(Protocol):
@@ -98,3 +68,13 @@ class EmptyBody:
 
 #: Shared by every request that has no body (no Content-Length, no Transfer-Encoding).
 EMPTY_BODY = EmptyBody()
+
+
+def __getattr__(name: str) -> Any:
+    # RawRequest belongs to the protocol twins (the compiled protocol builds
+    # it as an extension type); this module names the active one.
+    if name == "RawRequest":
+        from ._protocol import RawRequest
+
+        return RawRequest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -496,3 +496,44 @@ async def test_uncommon_methods_are_decoded(make_conn):
     conn.feed(b"PROPFIND /h HTTP/1.1\r\nHost: x\r\n\r\n", b"GET /h HTTP/1.1\r\nHost: x\r\n\r\n")
     await conn.settle()
     assert seen == ["PROPFIND", "GET"]
+
+
+@pytest.mark.parametrize(
+    "data, version",
+    [
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "1.1"),
+        (b"GET /a?b HTTP/1.0\r\n\r\n", "1.0"),
+        (b"GET / HTTP/1.1", None),  # the line has not ended yet
+        (b"\r\nGET / HTTP/1.1\r\n", None),  # an empty line first: the parser decides
+        (b"GET / HTTP/2.0\r\n", None),
+        (b"GET / HTTP/1.1\nHost: x HTTP/1.0\r\n", None),  # bare LF: never guessed past it
+        (b"GET / HTTP/1.", None),
+    ],
+)
+def test_request_line_version(protocol_twin, data, version):
+    assert protocol_twin.request_line_version(data) == version
+
+
+@pytest.mark.parametrize("split", [None, 1, 5, 17, 40])
+async def test_versions_of_pipelined_and_split_requests(make_conn, split):
+    seen = []
+
+    async def record(raw, stream):
+        seen.append((raw.target, raw.version))
+        stream.send(200, None, [], b"")
+
+    raw = (
+        b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        b"POST /3 HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\n\r\nGET / HTTP/1.0"
+        b"GET /4 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        b"GET /5 HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    conn = make_conn(record)
+    if split is None:
+        conn.feed(raw)
+    else:
+        conn.feed(*[raw[i:i + split] for i in range(0, len(raw), split)])
+    await asyncio.sleep(0.02)
+    assert seen == [("/1", "1.1"), ("/2", "1.0"), ("/3", "1.1"), ("/4", "1.0"), ("/5", "1.1")]
+    assert len(parse_responses(conn.transport.take())) == 5
