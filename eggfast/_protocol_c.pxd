@@ -43,7 +43,7 @@ cdef class BodyReader:
 
 cdef class ResponseWriter:
     cdef public HttpProtocol _protocol
-    cdef public object _request
+    cdef public RawRequest _request
     cdef public bint _head_only
     cdef public bint _chunked
     cdef public bint _no_body

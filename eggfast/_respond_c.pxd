@@ -6,7 +6,7 @@ cimport cython
 from eggfast._context_c cimport Context
 from eggfast._response_c cimport Response
 
-@cython.locals(response=Response, headers=dict, size=Py_ssize_t)
+@cython.locals(response=Response, headers=dict, size=Py_ssize_t, entry=tuple)
 cpdef _send_whole(response, stream, data, head=*, length=*)
 
 @cython.locals(response=Response, headers=dict)

@@ -72,12 +72,15 @@ async def _send(response: Any, stream: Any, data: bytes, *, head: bool = False, 
 def _send_whole(response: Any, stream: Any, data: bytes, head: bool = False, length: bool = True) -> None:
     headers = response._headers
     if length and not head:
-        headers.pop("transfer-encoding", None)
+        if "transfer-encoding" in headers:
+            del headers["transfer-encoding"]
         size = len(data)
-        headers["content-length"] = (
-            headers.get("content-length", ("Content-Length",))[0],
-            LENGTH_STRINGS[size] if size < 4096 else str(size),
-        )
+        value = LENGTH_STRINGS[size] if size < 4096 else str(size)
+        entry = headers.get("content-length")
+        if entry is None:
+            headers["content-length"] = ("Content-Length", value)
+        elif entry[1] != value:  # PERF: a str body's setter has usually stated it already
+            headers["content-length"] = (entry[0], value)
     stream.send(response._status, response.message, response.header_list(), b"" if head else data)
 
 
