@@ -105,7 +105,18 @@ def test_compiled_protocol_uses_extension_types():
     """The single-source protocol twin really got its typed layout from eggfast/_protocol_c.pxd."""
     from eggfast import _protocol_c
 
-    for cls in (_protocol_c.HttpProtocol, _protocol_c.ResponseWriter, _protocol_c.BodyReader):
+    for cls in (_protocol_c.HttpProtocol, _protocol_c.ResponseWriter, _protocol_c.BodyReader, _protocol_c.RawRequest):
         obj = cls.__new__(cls)
         with pytest.raises(AttributeError):
             obj.not_declared = 1
+
+
+def test_message_raw_request_is_the_active_protocols():
+    """``eggfast.message.RawRequest`` names the class the active protocol twin builds."""
+    from eggfast import _protocol, message
+
+    assert message.RawRequest is _protocol.protocol.RawRequest
+    raw = message.RawRequest("GET", "/", "1.1", {}, None)
+    assert (raw.peername, raw.sockname, raw.tls, raw.keep_alive) == (None, None, False, True)
+    raw.method = "PUT"  # method-override middleware rewrites it
+    assert raw.method == "PUT"

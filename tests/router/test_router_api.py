@@ -263,3 +263,24 @@ def test_bad_arguments(router):
         router.get("/a", 42)
     with pytest.raises(RouterError):
         router.use(42)
+
+
+async def test_handler_only_routes_skip_the_onion_and_keep_its_behaviour(router):
+    async def boom(ctx):
+        raise HttpError(418, "teapot")
+
+    async def mw(ctx, next):
+        ctx.trace.append("mw")
+        await next()
+
+    router.get("/only", recorder("only"))
+    router.get("/boom", boom)
+    router.get("/chain", mw, recorder("handler"))
+    routes = {r.path: r for r in router.stack}
+    assert routes["/only"].dispatch is routes["/only"].stack[0]  # the endpoint itself
+    assert routes["/chain"].dispatch is not routes["/chain"].stack[0]  # composed
+    assert (await run(router, "GET", "/only")).trace == ["only"]
+    assert (await run(router, "GET", "/chain")).trace == ["mw", "handler"]
+    with pytest.raises(HttpError) as info:
+        await run(router, "GET", "/boom")
+    assert info.value.status == 418
