@@ -9,6 +9,7 @@ cdef class HttpProtocol
 
 cpdef object request_line_version(data)
 cpdef str http_date()
+cpdef bytes date_line()
 cpdef tuple date_header()
 
 
@@ -53,6 +54,8 @@ cdef class ResponseWriter:
 
     @cython.locals(n=Py_ssize_t, out=list)
     cpdef bytes _head(self, status, reason, list headers, length)
+    @cython.locals(n=Py_ssize_t, size=Py_ssize_t, stated=bint, extra=bytes)
+    cpdef object _whole(self, status, reason, headers, body)
     cpdef send(self, status, reason, headers, body)
     cpdef start(self, status, reason, headers)
     cpdef end(self)

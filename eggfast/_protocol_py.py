@@ -21,7 +21,7 @@ from .errors import HttpError, ProtocolError
 from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS, STATUS_REASONS
 from .limits import ServerLimits
 from .message import EMPTY_BODY
-from ._writer import build_head, chunk
+from ._writer import build_head, build_response, chunk
 
 Handler = Callable[["RawRequest", "ResponseWriter"], Awaitable[None]]
 
@@ -34,7 +34,9 @@ _HEAD = 2  # header deadline: 408 and close
 _LINGER = 3  # draining after a half-close: close
 _LAST_CHUNK = b"0\r\n\r\n"
 
-_date_cache: list = [0, "", ("Date", "")]
+_date_cache: list = [0, "", ("Date", ""), b"Date: \r\n"]
+_CLOSE_LINE = b"Connection: close\r\n"
+_KEEP_ALIVE_LINE = b"Connection: keep-alive\r\n"
 
 # PERF: the lower-case str of common header names, keyed by the bytes a client
 # sends (lower and Title-Case); others are decoded and lowered per header.
@@ -92,7 +94,14 @@ def http_date() -> str:
         _date_cache[0] = now
         _date_cache[1] = value
         _date_cache[2] = ("Date", value)
+        _date_cache[3] = b"Date: " + value.encode("latin-1") + b"\r\n"
     return _date_cache[1]
+
+
+def date_line() -> bytes:
+    """``b"Date: ...\\r\\n"``, the same bytes for a whole second."""
+    http_date()
+    return _date_cache[3]
 
 
 def date_header() -> tuple:
@@ -306,10 +315,58 @@ class ResponseWriter:
             out.append(("Connection", "keep-alive"))
         return build_head(version, status, reason, out)
 
+    def _whole(self, status: int, reason: Optional[str], headers: list, body: bytes) -> Optional[bytes]:
+        """The bytes of a whole response with a body, when ``headers`` can go out as given.
+
+        PERF: the usual response (from ``respond``) already states its exact
+        Content-Length and holds no other framing header; then the head is
+        written straight from ``headers`` plus the server's lines, body
+        included, in one buffer.  None: :meth:`_head` decides (same bytes
+        for everything else).
+        """
+        if self._head_only or type(status) is not int or status < 200 or status in EMPTY_STATUSES:
+            return None
+        if type(headers) is not list or type(body) is not bytes:
+            return None
+        size = len(body)
+        expected = LENGTH_STRINGS[size] if size < 4096 else str(size)
+        stated = False
+        for item in headers:
+            if type(item) is not tuple or len(item) != 2:
+                return None
+            name = item[0]
+            if type(name) is not str:
+                return None
+            n = len(name)
+            if n == 14 or n == 4 or n == 10 or n == 17:
+                if name == "Content-Length" and not stated and item[1] == expected:
+                    stated = True
+                    continue
+                lname = name.lower()
+                if lname == "content-length" or lname == "transfer-encoding" or lname == "date" or lname == "connection":
+                    return None
+        if not stated:
+            return None
+        if not self._protocol.may_keep_alive() or not self._request.body.complete:
+            self.keep_alive = False
+        version = self._request.version
+        extra = date_line()
+        if not self.keep_alive:
+            extra = extra + _CLOSE_LINE
+        elif version == "1.0":
+            extra = extra + _KEEP_ALIVE_LINE
+        return build_response(version, status, reason, headers, extra, body)
+
     def send(self, status: int, reason: Optional[str], headers: list, body: bytes) -> None:
         """A whole response in one write."""
         if self.headers_sent:
             raise RuntimeError("response head already sent")
+        data = self._whole(status, reason, headers, body)
+        if data is not None:
+            self.headers_sent = True
+            self.finished = True
+            self._protocol.write(data)
+            return
         head = self._head(status, reason, headers, len(body))
         self.headers_sent = True
         self.finished = True

@@ -18,6 +18,7 @@ else:
     writer, writer_c = _speedups.select("writer", writer_py, _load)
 
 build_head = writer.build_head
+build_response = writer.build_response
 chunk = writer.chunk
 
-__all__ = ["writer", "writer_py", "writer_c", "build_head", "chunk"]
+__all__ = ["writer", "writer_py", "writer_c", "build_head", "build_response", "chunk"]

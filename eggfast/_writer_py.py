@@ -46,6 +46,17 @@ def _check_value(name: str, value: str) -> None:
 
 def build_head(version: str, status: int, reason: str | None, headers: Iterable[tuple[str, str]]) -> bytes:
     """Serialize a response head, validating every name and value first."""
+    return build_response(version, status, reason, headers)
+
+
+def build_response(
+    version: str, status: int, reason: str | None, headers: Iterable[tuple[str, str]], extra: bytes = b"", body: bytes = b""
+) -> bytes:
+    """A whole response: the head (as :func:`build_head`) and then ``body``.
+
+    ``extra`` holds the server's own header lines (framing, Date), already
+    serialized and trusted; they follow ``headers``.
+    """
     parts = [status_line(version, status, reason).decode("latin-1")]
     for name, value in headers:
         if not isinstance(name, str) or not _TOKEN.match(name):
@@ -54,8 +65,7 @@ def build_head(version: str, status: int, reason: str | None, headers: Iterable[
             value = str(value)
         _check_value(name, value)
         parts.append(f"{name}: {value}\r\n")
-    parts.append("\r\n")
-    return "".join(parts).encode("latin-1")
+    return b"".join(("".join(parts).encode("latin-1"), extra, b"\r\n", body))
 
 
 def chunk(data: bytes) -> bytes:

@@ -144,6 +144,19 @@ cdef inline int _put_header(Buf* buf, object name, object value) except -1:
 
 cpdef bytes build_head(str version, object status, object reason, object headers):
     """Serialize a response head, validating every name and value first."""
+    return build_response(version, status, reason, headers)
+
+
+cpdef bytes build_response(str version, object status, object reason, object headers, object extra=b"", object body=b""):
+    """A whole response: the head (as :func:`build_head`) and then ``body``.
+
+    ``extra`` holds the server's own header lines (framing, Date), already
+    serialized and trusted; they follow ``headers``.
+    """
+    if type(extra) is not bytes:
+        extra = bytes(extra)  # bytes-like, as the pure twin's join takes
+    if type(body) is not bytes:
+        body = bytes(body)
     cdef bytes line = status_line(version, status, reason)
     cdef Buf buf
     buf.cap = 512
@@ -164,7 +177,11 @@ cpdef bytes build_head(str version, object status, object reason, object headers
         else:
             for name, value in headers:
                 _put_header(&buf, name, value)
+        if len(<bytes>extra):
+            _put(&buf, <bytes>extra, len(<bytes>extra))
         _put(&buf, "\r\n", 2)
+        if len(<bytes>body):
+            _put(&buf, <bytes>body, len(<bytes>body))
         return PyBytes_FromStringAndSize(buf.data, buf.size)
     finally:
         PyMem_Free(buf.data)

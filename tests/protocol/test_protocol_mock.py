@@ -537,3 +537,39 @@ async def test_versions_of_pipelined_and_split_requests(make_conn, split):
     await asyncio.sleep(0.02)
     assert seen == [("/1", "1.1"), ("/2", "1.0"), ("/3", "1.1"), ("/4", "1.0"), ("/5", "1.1")]
     assert len(parse_responses(conn.transport.take())) == 5
+
+
+@pytest.mark.parametrize(
+    "headers, request_head, expect",
+    [
+        # the usual response: stated length kept where it is, Date added
+        ([("Content-Type", "text/plain"), ("Content-Length", "4")], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": None}),
+        ([("Content-Length", "4"), ("X-A", "1")], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": None}),
+        # a wrong or differently spelled length is replaced by the real one
+        ([("Content-Length", "99")], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": None}),
+        ([("content-length", "4")], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": None}),
+        ([], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": None}),
+        # framing headers from the app are the server's business
+        ([("Content-Length", "4"), ("Transfer-Encoding", "chunked"), ("Date", "x")], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": None}),
+        ([("Content-Length", "4"), ("Connection", "close")], b"GET / HTTP/1.1\r\nHost: x\r\n", {"connection": "close"}),
+        # the client's wishes
+        ([("Content-Length", "4")], b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n", {"connection": "close"}),
+        ([("Content-Length", "4")], b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n", {"connection": "keep-alive"}),
+        ([("Content-Length", "4")], b"GET / HTTP/1.0\r\n", {"connection": "close"}),
+    ],
+)
+async def test_whole_response_framing(make_conn, headers, request_head, expect):
+    async def handler(raw, stream):
+        stream.send(200, None, list(headers), b"body")
+
+    conn = make_conn(handler)
+    conn.feed(request_head + b"\r\n")
+    await conn.settle()
+    data = conn.transport.take()
+    [(status, got, body)] = parse_responses(data)
+    assert (status, body) == (200, b"body")
+    assert data.lower().count(b"content-length:") == 1 and got["content-length"] == "4"
+    assert data.lower().count(b"\r\ndate:") == 1
+    assert b"transfer-encoding" not in data.lower()
+    assert got.get("connection") == expect["connection"]
+    assert conn.transport.closed == (expect["connection"] == "close")

@@ -92,3 +92,20 @@ def outcome(fn, *args):
 @example("1.1", 200, None, [("X", "\u2603")])
 def test_writer_twins_agree(version, status, reason, hdrs):
     assert outcome(_writer_py.build_head, version, status, reason, hdrs) == outcome(writer_c.build_head, version, status, reason, hdrs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["1.1", "1.0"]),
+    st.sampled_from([200, 404, 599, 99, "200"]),
+    st.one_of(st.none(), header_text),
+    headers,
+    st.sampled_from([b"", b"Date: x\r\n", b"Date: x\r\nConnection: close\r\n"]),
+    st.one_of(st.binary(max_size=40), st.binary(max_size=40).map(bytearray)),
+)
+@example("1.1", 200, None, [("X", "a\r\nb")], b"", b"body")
+def test_writer_twins_agree_on_whole_responses(version, status, reason, hdrs, extra, body):
+    py = outcome(_writer_py.build_response, version, status, reason, hdrs, extra, body)
+    assert py == outcome(writer_c.build_response, version, status, reason, hdrs, extra, body)
+    if py[0] == "ok":  # the head of build_head, the server's lines, then the body
+        assert py[1] == _writer_py.build_head(version, status, reason, hdrs)[:-2] + extra + b"\r\n" + bytes(body)
