@@ -298,7 +298,7 @@ async def test_body_read_timeout_408(make_conn):
 
     conn = make_conn(handler, body_timeout=0.03)
     conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
-    await asyncio.sleep(0.08)
+    await conn.until(lambda: b"slow body" in conn.transport.data)
     data = conn.transport.take()
     assert parse_responses(data)[0][0] == 408
     assert b"Connection: close" in data
@@ -534,7 +534,7 @@ async def test_versions_of_pipelined_and_split_requests(make_conn, split):
         conn.feed(raw)
     else:
         conn.feed(*[raw[i:i + split] for i in range(0, len(raw), split)])
-    await asyncio.sleep(0.02)
+    await conn.until(lambda: len(seen) == 5)
     assert seen == [("/1", "1.1"), ("/2", "1.0"), ("/3", "1.1"), ("/4", "1.0"), ("/5", "1.1")]
     assert len(parse_responses(conn.transport.take())) == 5
 

@@ -75,6 +75,12 @@ class Conn:
         for _ in range(rounds):
             await asyncio.sleep(0)
 
+    async def until(self, predicate: Callable[[], bool], timeout: float = 2.0) -> None:
+        """Wait (bounded) until ``predicate()`` holds: timing tests stay exact on a busy machine."""
+        deadline = self.loop.time() + timeout
+        while not predicate() and self.loop.time() < deadline:
+            await asyncio.sleep(0.005)
+
     def disconnect(self) -> None:
         self.transport.closed = True
         self.protocol.connection_lost(None)
