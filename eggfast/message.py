@@ -78,3 +78,6 @@ def __getattr__(name: str) -> Any:
 
         return RawRequest
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["RawRequest", "BodyReader", "ResponseStream", "EmptyBody", "EMPTY_BODY"]
