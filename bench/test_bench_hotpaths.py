@@ -51,6 +51,14 @@ def test_writer(benchmark, twin_tag):
     benchmark(build_head, "1.1", 200, None, headers)
 
 
+def test_writer_whole_response(benchmark, twin_tag):
+    """What ResponseWriter.send writes for the usual response: head, Date line, body in one buffer."""
+    build_response = load("writer", twin_tag).build_response
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", "27")]
+    date = b"Date: Wed, 25 Nov 2026 02:23:30 GMT\r\n"
+    benchmark(build_response, "1.1", 200, None, headers, date, b'{"message":"Hello, World!"}')
+
+
 @pytest.mark.parametrize("path", ["/", "/json", "/user/1296269/post/42"])
 def test_request_x100(benchmark, twin_tag, path):
     """100 requests, each: parse -> Context -> compose -> router -> handler -> respond -> writer."""
