@@ -10,7 +10,6 @@ cdef class HttpProtocol
 cpdef object request_line_version(data)
 cpdef str http_date()
 cpdef bytes date_line()
-cpdef tuple date_header()
 
 
 cdef class RawRequest:
@@ -54,8 +53,9 @@ cdef class ResponseWriter:
 
     @cython.locals(n=Py_ssize_t, out=list)
     cpdef bytes _head(self, status, reason, list headers, length)
-    @cython.locals(n=Py_ssize_t, size=Py_ssize_t, stated=bint, extra=bytes)
+    @cython.locals(n=Py_ssize_t, size=Py_ssize_t, stated=bint)
     cpdef object _whole(self, status, reason, headers, body)
+    cpdef bytes _server_lines(self)
     cpdef send(self, status, reason, headers, body)
     cpdef start(self, status, reason, headers)
     cpdef end(self)

@@ -34,7 +34,7 @@ _HEAD = 2  # header deadline: 408 and close
 _LINGER = 3  # draining after a half-close: close
 _LAST_CHUNK = b"0\r\n\r\n"
 
-_date_cache: list = [0, "", ("Date", ""), b"Date: \r\n"]
+_date_cache: list = [0, "", b"Date: \r\n"]
 _CLOSE_LINE = b"Connection: close\r\n"
 _KEEP_ALIVE_LINE = b"Connection: keep-alive\r\n"
 
@@ -93,21 +93,15 @@ def http_date() -> str:
         value = formatdate(now, usegmt=True)
         _date_cache[0] = now
         _date_cache[1] = value
-        _date_cache[2] = ("Date", value)
-        _date_cache[3] = b"Date: " + value.encode("latin-1") + b"\r\n"
+        _date_cache[2] = b"Date: " + value.encode("latin-1") + b"\r\n"
     return _date_cache[1]
 
 
 def date_line() -> bytes:
     """``b"Date: ...\\r\\n"``, the same bytes for a whole second."""
     http_date()
-    return _date_cache[3]
-
-
-def date_header() -> tuple:
-    """``("Date", http_date())``, the same tuple for a whole second."""
-    http_date()
     return _date_cache[2]
+
 
 
 class RawRequest:
@@ -305,15 +299,19 @@ class ResponseWriter:
             else:
                 self.keep_alive = False
         self._no_body = no_body
+        return build_response(version, status, reason, out, self._server_lines())
+
+    def _server_lines(self) -> bytes:
+        """The head's last lines, the server's own: Date, and Connection when it must be said."""
         if not self._protocol.may_keep_alive() or not self._request.body.complete:
             # An unread request body cannot be skipped safely: answer, then close.
             self.keep_alive = False
-        out.append(date_header())
+        lines = date_line()
         if not self.keep_alive:
-            out.append(("Connection", "close"))
-        elif version == "1.0":
-            out.append(("Connection", "keep-alive"))
-        return build_head(version, status, reason, out)
+            return lines + _CLOSE_LINE
+        if self._request.version == "1.0":
+            return lines + _KEEP_ALIVE_LINE
+        return lines
 
     def _whole(self, status: int, reason: Optional[str], headers: list, body: bytes) -> Optional[bytes]:
         """The bytes of a whole response with a body, when ``headers`` can go out as given.
@@ -347,15 +345,7 @@ class ResponseWriter:
                     return None
         if not stated:
             return None
-        if not self._protocol.may_keep_alive() or not self._request.body.complete:
-            self.keep_alive = False
-        version = self._request.version
-        extra = date_line()
-        if not self.keep_alive:
-            extra = extra + _CLOSE_LINE
-        elif version == "1.0":
-            extra = extra + _KEEP_ALIVE_LINE
-        return build_response(version, status, reason, headers, extra, body)
+        return build_response(self._request.version, status, reason, headers, self._server_lines(), body)
 
     def send(self, status: int, reason: Optional[str], headers: list, body: bytes) -> None:
         """A whole response in one write."""

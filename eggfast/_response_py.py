@@ -121,9 +121,10 @@ class Response:
 
     @body.setter
     def body(self, value: Any) -> None:
-        if type(value) is str and not self.stream.headers_sent:
-            # PERF: the common case, with the same effects as the general path
-            # below; the encoded body is kept for respond() to send as is.
+        kind = type(value)
+        if (kind is str or kind is dict or kind is list) and not self.stream.headers_sent:
+            # PERF: the common cases (text, JSON), with the same effects as the
+            # general path below.
             self._body = value
             self._explicit_null_body = False
             if not self._explicit_status:
@@ -131,6 +132,11 @@ class Response:
                 self._status = 200
                 self._message = None
             headers = self._headers
+            if kind is not str:
+                headers.pop("content-length", None)
+                headers["content-type"] = ("Content-Type", _JSON)
+                return
+            # The encoded text is kept for respond() to send as is.
             if "content-type" not in headers:
                 headers["content-type"] = ("Content-Type", _HTML if value.lstrip()[:1] == "<" else _TEXT)
             encoded = value.encode("utf-8", "surrogatepass")
@@ -142,18 +148,6 @@ class Response:
                     entry[0] if entry is not None else "Content-Length",
                     LENGTH_STRINGS[size] if size < 4096 else str(size),
                 )
-            return
-        if (type(value) is dict or type(value) is list) and not self.stream.headers_sent:
-            # PERF: JSON bodies, same effects as the general path below.
-            self._body = value
-            self._explicit_null_body = False
-            if not self._explicit_status:
-                self._explicit_status = True
-                self._status = 200
-                self._message = None
-            headers = self._headers
-            headers.pop("content-length", None)
-            headers["content-type"] = ("Content-Type", _JSON)
             return
         original = self._body
         self._body = value
