@@ -7,7 +7,16 @@ cimport cython
 
 cdef class HttpProtocol
 
-cpdef object request_line_version(data)
+# Module tables read on every request: typed so lookups are direct dict calls.
+cdef dict _HEADER_KEYS
+cdef dict _METHOD_NAMES
+cdef bytes _V11_LINE_END
+cdef bytes _V10_LINE_END
+cdef bytes _GET
+cdef bytes _GET_PREFIX
+
+@cython.locals(start=Py_ssize_t, end=Py_ssize_t)
+cpdef object request_line_version(bytes data, bytes method, bytes url)
 cpdef str http_date()
 cpdef bytes date_line()
 
@@ -104,13 +113,13 @@ cdef class HttpProtocol:
     cdef public Py_ssize_t _max_pipelined
     cdef public double _header_timeout
     cdef public double _keep_alive_timeout
-    cdef public object _line_version
+    cdef public bytes _line_start
 
     # httptools calls these by name; typed so that decoding is a direct C call
     cpdef on_url(self, bytes url)
     @cython.locals(key=str, text=str, headers=dict)
     cpdef on_header(self, bytes name, bytes value)
-    @cython.locals(method=bytes, method_name=str, headers=dict)
+    @cython.locals(method=bytes, method_name=str, headers=dict, line=bytes)
     cpdef on_headers_complete(self)
 
     cpdef write(self, data)

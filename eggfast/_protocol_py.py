@@ -62,26 +62,29 @@ def _header_keys() -> dict:
 _HEADER_KEYS: dict = _header_keys()
 # The same for request methods: the common ones come out as shared str objects.
 _METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
+_GET = b"GET"
+_GET_PREFIX = b"GET "
 
 
 _V11_LINE_END = b" HTTP/1.1\r\n"
 _V10_LINE_END = b" HTTP/1.0\r\n"
 
 
-def request_line_version(data: bytes) -> Optional[str]:
-    """``"1.1"`` or ``"1.0"`` when ``data`` opens with a request line ending so, else None.
+def request_line_version(data: bytes, method: bytes, url: bytes) -> Optional[str]:
+    """``"1.1"`` or ``"1.0"`` when ``data`` opens with the request line
+    ``method SP url SP HTTP/1.x CRLF``, else None (the parser decides).
 
-    PERF: httptools formats the version into a new string per request; the
-    bytes are at hand when a chunk starts with the message.  Only used once
-    the parser has accepted that request line, which then holds no LF before
-    its own CRLF, so the first LF in ``data`` ends it.
+    PERF: httptools formats the version into a new string per request; when
+    a received chunk starts with the message, the parsed method and URL say
+    where the version sits in it, and the whole line is compared, not guessed.
     """
-    end = data.find(b"\n")
-    if end < 10:
+    start = len(method) + 1
+    end = start + len(url)
+    if not (data.startswith(method) and data.startswith(b" ", start - 1) and data.startswith(url, start)):
         return None
-    if data.startswith(_V11_LINE_END, end - 10):
+    if data.startswith(_V11_LINE_END, end):
         return "1.1"
-    if data.startswith(_V10_LINE_END, end - 10):
+    if data.startswith(_V10_LINE_END, end):
         return "1.0"
     return None
 
@@ -450,8 +453,9 @@ class HttpProtocol:
         self._max_pipelined = limits.max_pipelined
         self._header_timeout = limits.header_timeout
         self._keep_alive_timeout = limits.keep_alive_timeout
-        # The version read off a request line that began a received chunk.
-        self._line_version: Optional[str] = None
+        # A received chunk that began with a message: its request line is read
+        # from it (method, version) instead of asking httptools for them.
+        self._line_start: Optional[bytes] = None
 
     # -- connection lifecycle ---------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -574,8 +578,7 @@ class HttpProtocol:
         if self._timer_kind == _IDLE:
             self._timer_kind = _NO_TIMER
         if not self._in_head and self._current_body is None:
-            # The chunk starts a message: its request line may be read here.
-            self._line_version = request_line_version(data)
+            self._line_start = data  # the chunk starts a message (or blank lines before one)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -653,11 +656,19 @@ class HttpProtocol:
         self._in_head = False
         self._disarm(_HEAD)
         parser = self._parser
-        version = self._line_version
+        line = self._line_start
+        self._line_start = None  # later messages of the same chunk ask the parser
+        if line is not None and line.startswith(_GET_PREFIX):
+            method = _GET
+            method_name = "GET"
+        else:
+            method = parser.get_method()
+            method_name = _METHOD_NAMES.get(method)
+            if method_name is None:
+                method_name = method.decode("latin-1")
+        version = None if line is None else request_line_version(line, method, self._url)
         if version is None:
             version = parser.get_http_version()
-        else:
-            self._line_version = None  # later messages of the chunk ask the parser
         if version != "1.1" and version != "1.0":
             self._error = ProtocolError(505, "HTTP Version Not Supported")
             raise self._error
@@ -677,10 +688,6 @@ class HttpProtocol:
         else:
             body = EMPTY_BODY  # no framing headers: no body, nothing to allocate
             self._current_body = None
-        method = parser.get_method()
-        method_name = _METHOD_NAMES.get(method)
-        if method_name is None:
-            method_name = method.decode("latin-1")
         request = RawRequest(
             method_name,
             self._url.decode("latin-1"),

@@ -499,44 +499,59 @@ async def test_uncommon_methods_are_decoded(make_conn):
 
 
 @pytest.mark.parametrize(
-    "data, version",
+    "data, method, url, version",
     [
-        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "1.1"),
-        (b"GET /a?b HTTP/1.0\r\n\r\n", "1.0"),
-        (b"GET / HTTP/1.1", None),  # the line has not ended yet
-        (b"\r\nGET / HTTP/1.1\r\n", None),  # an empty line first: the parser decides
-        (b"GET / HTTP/2.0\r\n", None),
-        (b"GET / HTTP/1.1\nHost: x HTTP/1.0\r\n", None),  # bare LF: never guessed past it
-        (b"GET / HTTP/1.", None),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"GET", b"/", "1.1"),
+        (b"GET /a?b HTTP/1.0\r\n\r\n", b"GET", b"/a?b", "1.0"),
+        (b"PROPFIND /x HTTP/1.1\r\n", b"PROPFIND", b"/x", "1.1"),
+        (b"GET / HTTP/1.1", b"GET", b"/", None),  # the line has not ended yet
+        (b"GET /a", b"GET", b"/abc", None),  # the chunk ends inside the URL
+        (b"\r\nGET / HTTP/1.1\r\n", b"GET", b"/", None),  # an empty line first: the parser decides
+        (b"GET / HTTP/2.0\r\n", b"GET", b"/", None),
+        (b"GET / HTTP/1.1\nHost: x HTTP/1.0\r\n", b"GET", b"/", None),  # bare LF: the parser decides
+        (b"GET / HTTP/1.", b"GET", b"/", None),
+        (b"GET /b HTTP/1.1\r\n", b"GET", b"/a", None),  # not this request's line
+        (b"GETX / HTTP/1.1\r\n", b"GET", b"/", None),
     ],
 )
-def test_request_line_version(protocol_twin, data, version):
-    assert protocol_twin.request_line_version(data) == version
+def test_request_line_version(protocol_twin, data, method, url, version):
+    assert protocol_twin.request_line_version(data, method, url) == version
 
 
-@pytest.mark.parametrize("split", [None, 1, 5, 17, 40])
+@pytest.mark.parametrize("split", [None, "messages", 1, 5, 17, 40])
 async def test_versions_of_pipelined_and_split_requests(make_conn, split):
+    """Method and version are read off the chunk only when it opens with the message."""
     seen = []
 
     async def record(raw, stream):
-        seen.append((raw.target, raw.version))
+        seen.append((raw.method, raw.target, raw.version))
         stream.send(200, None, [], b"")
 
-    raw = (
-        b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
-        b"GET /2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-        b"POST /3 HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\n\r\nGET / HTTP/1.0"
-        b"GET /4 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-        b"GET /5 HTTP/1.1\r\nHost: x\r\n\r\n"
-    )
+    messages = [
+        b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        b"POST /3 HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\n\r\nGET / HTTP/1.0",
+        b"GET /4 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        b"GET /5 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"\r\nDELETE /6 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",  # a blank line first
+        b"\r\nGET /7 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        b"GETS /8 HTTP/1.1\r\nHost: x\r\n\r\n",  # unknown to llhttp: 400
+    ]
+    raw = b"".join(messages)
     conn = make_conn(record)
     if split is None:
         conn.feed(raw)
+    elif split == "messages":
+        conn.feed(*messages)
     else:
         conn.feed(*[raw[i:i + split] for i in range(0, len(raw), split)])
-    await conn.until(lambda: len(seen) == 5)
-    assert seen == [("/1", "1.1"), ("/2", "1.0"), ("/3", "1.1"), ("/4", "1.0"), ("/5", "1.1")]
-    assert len(parse_responses(conn.transport.take())) == 5
+    await conn.until(lambda: conn.transport.closed)
+    assert seen == [
+        ("GET", "/1", "1.1"), ("GET", "/2", "1.0"), ("POST", "/3", "1.1"), ("GET", "/4", "1.0"),
+        ("GET", "/5", "1.1"), ("DELETE", "/6", "1.0"), ("GET", "/7", "1.0"),
+    ]
+    responses = parse_responses(conn.transport.take())
+    assert [r[0] for r in responses] == [200] * 7 + [400]
 
 
 @pytest.mark.parametrize(
