@@ -779,7 +779,7 @@ class HttpProtocol:
                     continue
                 self._busy = True
                 item = queue.pop(0)
-                if isinstance(item, ProtocolError):
+                if not isinstance(item, RawRequest):  # a ProtocolError queued in its turn
                     self._send_error(item)
                     return
                 writer = ResponseWriter(self, item)
