@@ -12,10 +12,10 @@ cdef dict _HEADER_KEYS
 cdef dict _METHOD_NAMES
 cdef bytes _V11_LINE_END
 cdef bytes _V10_LINE_END
-cdef bytes _GET
 cdef bytes _GET_PREFIX
 
-@cython.locals(start=Py_ssize_t, end=Py_ssize_t)
+cpdef object version_at(bytes data, Py_ssize_t end)
+@cython.locals(start=Py_ssize_t)
 cpdef object request_line_version(bytes data, bytes method, bytes url)
 cpdef str http_date()
 cpdef bytes date_line()

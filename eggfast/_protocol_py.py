@@ -62,12 +62,20 @@ def _header_keys() -> dict:
 _HEADER_KEYS: dict = _header_keys()
 # The same for request methods: the common ones come out as shared str objects.
 _METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
-_GET = b"GET"
 _GET_PREFIX = b"GET "
 
 
 _V11_LINE_END = b" HTTP/1.1\r\n"
 _V10_LINE_END = b" HTTP/1.0\r\n"
+
+
+def version_at(data: bytes, end: int) -> Optional[str]:
+    """``"1.1"`` or ``"1.0"`` when ``data`` holds `` HTTP/1.x\r\n`` at ``end``, else None."""
+    if data.startswith(_V11_LINE_END, end):
+        return "1.1"
+    if data.startswith(_V10_LINE_END, end):
+        return "1.0"
+    return None
 
 
 def request_line_version(data: bytes, method: bytes, url: bytes) -> Optional[str]:
@@ -76,17 +84,14 @@ def request_line_version(data: bytes, method: bytes, url: bytes) -> Optional[str
 
     PERF: httptools formats the version into a new string per request; when
     a received chunk starts with the message, the parsed method and URL say
-    where the version sits in it, and the whole line is compared, not guessed.
+    where the version sits in it.  (The protocol's GET path checks only the
+    ``GET `` prefix and the version: the URL holds no space, so a version
+    found at that offset cannot belong to anything but this request line.)
     """
     start = len(method) + 1
-    end = start + len(url)
     if not (data.startswith(method) and data.startswith(b" ", start - 1) and data.startswith(url, start)):
         return None
-    if data.startswith(_V11_LINE_END, end):
-        return "1.1"
-    if data.startswith(_V10_LINE_END, end):
-        return "1.0"
-    return None
+    return version_at(data, start + len(url))
 
 
 def http_date() -> str:
@@ -659,14 +664,14 @@ class HttpProtocol:
         line = self._line_start
         self._line_start = None  # later messages of the same chunk ask the parser
         if line is not None and line.startswith(_GET_PREFIX):
-            method = _GET
             method_name = "GET"
+            version = version_at(line, 4 + len(self._url))
         else:
             method = parser.get_method()
             method_name = _METHOD_NAMES.get(method)
             if method_name is None:
                 method_name = method.decode("latin-1")
-        version = None if line is None else request_line_version(line, method, self._url)
+            version = None if line is None else request_line_version(line, method, self._url)
         if version is None:
             version = parser.get_http_version()
         if version != "1.1" and version != "1.0":

@@ -107,3 +107,35 @@ def test_one_byte_writes_match_one_big_write(requests, data):
 
     whole, bytewise = asyncio.run(both())
     assert whole == bytewise
+
+
+ODD_REQUEST_LINES = [
+    b"GET / HTTP/1.1\r\nHost: h\r\n\r\n",
+    b"GET /a HTTP/1.0\r\n\r\n",
+    b"GET  /a HTTP/1.0\r\n\r\n",  # two spaces after the method
+    b"GET   / HTTP/1.1\r\nHost: h\r\n\r\n",
+    b"GET /a  HTTP/1.0\r\n\r\n",  # two spaces before the version
+    b"GET HTTP/1.1 HTTP/1.0\r\n\r\n",  # a URL that looks like a version
+    b"GET  HTTP/1.1 HTTP/1.0\r\n\r\n",
+    b"GET / HTTP/1.1\nHost: h\n\n",  # bare LF line ends
+    b"GET / http/1.1\r\nHost: h\r\n\r\n",
+    b"GET / HTTP/1.1 \r\nHost: h\r\n\r\n",
+    b"GET\t/ HTTP/1.1\r\nHost: h\r\n\r\n",
+    b"GET / HTTP/2.0\r\nHost: h\r\n\r\n",
+    b"\r\nGET / HTTP/1.0\r\n\r\n",  # a blank line before the request
+    b"POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n",
+    b"PURGE /x HTTP/1.0\r\n\r\n",
+]
+
+
+@pytest.mark.parametrize("raw", ODD_REQUEST_LINES)
+@pytest.mark.parametrize("protocol_class", [_protocol_py.HttpProtocol, protocol_c.HttpProtocol], ids=["py", "c"])
+def test_request_line_read_from_the_chunk_matches_the_parser(protocol_class, raw):
+    """A request that opens a chunk has its method and version read off the chunk;
+    fed a byte at a time the parser gives them.  Both ways must agree, also on
+    request lines httptools refuses."""
+    async def both():
+        return await record(protocol_class, raw, []), await record(protocol_class, raw, list(range(len(raw))))
+
+    whole, bytewise = asyncio.run(both())
+    assert whole == bytewise
