@@ -596,6 +596,10 @@ class HttpProtocol:
             self._fail(error)
             return
         if self._in_head:
+            # PERF: a head that arrives whole never needs its deadline timer;
+            # one left incomplete gets it now, counted from this chunk.
+            if self._timer_kind != _HEAD:
+                self._arm(_HEAD, self._header_timeout)
             # httptools buffers a header line until it ends; bound what it may hold.
             self._head_bytes += len(data)
             if self._head_bytes > self._max_head_bytes:
@@ -631,7 +635,8 @@ class HttpProtocol:
         self._head_size = 0
         self._head_bytes = 0
         self._host_count = 0
-        self._arm(_HEAD, self._header_timeout)
+        # The header deadline is armed by data_received once the chunk is
+        # parsed, and only if the head is still incomplete by then.
 
     def on_url(self, url: bytes) -> None:
         self._url += url

@@ -279,6 +279,29 @@ async def test_header_deadline_is_absolute(make_conn):
     assert conn.transport.closed
 
 
+async def test_header_deadline_for_a_later_request_on_the_connection(make_conn):
+    conn = make_conn(header_timeout=0.05, keep_alive_timeout=5)
+    conn.feed(GET)
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][0] == 200
+    conn.feed(b"GET /2 HTTP/1.1\r\nHost: x\r\n")  # the head never ends
+    await conn.until(lambda: conn.transport.closed)
+    assert parse_responses(conn.transport.take())[0][0] == 408
+
+
+async def test_a_whole_head_leaves_no_header_deadline_behind(make_conn):
+    async def slow(raw, stream):
+        await asyncio.sleep(0.1)  # longer than the header timeout
+        stream.send(200, None, [], b"done")
+
+    conn = make_conn(slow, header_timeout=0.03)
+    conn.feed(GET)
+    await conn.until(lambda: conn.transport.data)
+    responses = parse_responses(conn.transport.take())
+    assert [(r[0], r[2]) for r in responses] == [(200, b"done")]
+    assert not conn.transport.closed
+
+
 async def test_keep_alive_idle_timeout_closes_silently(make_conn):
     conn = make_conn(keep_alive_timeout=0.03)
     conn.feed(GET)
