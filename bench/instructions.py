@@ -1,6 +1,6 @@
 """Instructions per request on the in-process request path, counted by valgrind.
 
-    .venv/bin/python bench/instructions.py [PATH] [--pure]
+    .venv/bin/python bench/instructions.py [PATH] [--pure] [--browser-head]
 
 Runs the benchmark app (bench/e2e/eggfast_app.py) behind the protocol twin
 on a mock transport, once for 500 and once for 1,500 keep-alive requests to
@@ -13,6 +13,9 @@ requests per second (see the profile in bench/RESULTS.md).
 
 Needs valgrind (``apt-get install -y valgrind``).  ``--pure`` measures the
 pure twins (EGGFAST_NO_EXTENSIONS=1); otherwise compiled twins are required.
+``--browser-head`` sends the head a current browser sends for a page (15
+headers, most of them outside the protocol's table of common names) instead
+of wrk's three.
 """
 from __future__ import annotations
 
@@ -27,7 +30,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def drive(path: str, count: int) -> None:
+BROWSER_HEAD = (
+    "Host: 127.0.0.1:7001\r\nConnection: keep-alive\r\n"
+    'sec-ch-ua: "Chromium";v="131", "Not_A Brand";v="24"\r\nsec-ch-ua-mobile: ?0\r\n'
+    'sec-ch-ua-platform: "Linux"\r\nUpgrade-Insecure-Requests: 1\r\n'
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36\r\n"
+    "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r\n"
+    "Sec-Fetch-Site: none\r\nSec-Fetch-Mode: navigate\r\nSec-Fetch-User: ?1\r\nSec-Fetch-Dest: document\r\n"
+    "Accept-Encoding: gzip, deflate, br, zstd\r\nAccept-Language: en-US,en;q=0.9\r\n"
+    "Cookie: session=3f2a9c; theme=dark\r\n"
+)
+WRK_HEAD = "Host: 127.0.0.1:7001\r\nUser-Agent: wrk\r\nAccept: */*\r\n"
+
+
+def drive(path: str, count: int, head: str = WRK_HEAD) -> None:
     """Serve ``count`` requests to ``path``, one at a time, on a mock transport."""
     sys.path.insert(0, str(ROOT / "bench" / "e2e"))
     sys.path.insert(0, str(ROOT / "tests" / "protocol"))
@@ -38,7 +54,7 @@ def drive(path: str, count: int) -> None:
     from eggfast import _protocol
     from eggfast.limits import ServerLimits
 
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:7001\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n".encode()
+    request = f"GET {path} HTTP/1.1\r\n{head}\r\n".encode()
 
     class Transport(MockTransport):
         waiter: asyncio.Future | None = None
@@ -61,11 +77,12 @@ def drive(path: str, count: int) -> None:
     uvloop.run(main())
 
 
-def count_instructions(path: str, count: int, env: dict) -> int:
+def count_instructions(path: str, count: int, env: dict, browser: bool = False) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__, "--drive", path, str(count)],
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__, "--drive", path, str(count)]
+            + (["browser"] if browser else []),
             env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         summary = re.search(r"^summary:\s*(\d+)", out.read_text(), re.MULTILINE)
@@ -77,15 +94,17 @@ def count_instructions(path: str, count: int, env: dict) -> int:
 def main() -> int:
     args = sys.argv[1:]
     if args[:1] == ["--drive"]:
-        drive(args[1], int(args[2]))
+        drive(args[1], int(args[2]), BROWSER_HEAD if args[3:] == ["browser"] else WRK_HEAD)
         return 0
     pure = "--pure" in args
+    browser = "--browser-head" in args
     paths = [a for a in args if not a.startswith("--")] or ["/"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("EGGFAST_")}
     env["EGGFAST_NO_EXTENSIONS" if pure else "EGGFAST_REQUIRE_EXTENSIONS"] = "1"
     for path in paths:
-        few, many = (count_instructions(path, n, env) for n in (500, 1500))
-        print(f"{'pure' if pure else 'compiled'} {path}: {(many - few) / 1000:,.0f} instructions per request")
+        few, many = (count_instructions(path, n, env, browser) for n in (500, 1500))
+        head = ", browser head" if browser else ""
+        print(f"{'pure' if pure else 'compiled'} {path}{head}: {(many - few) / 1000:,.0f} instructions per request")
     return 0
 
 

@@ -9,6 +9,8 @@ cdef class HttpProtocol
 
 # Module tables read on every request: typed so lookups are direct dict calls.
 cdef dict _HEADER_KEYS
+cdef Py_ssize_t _HEADER_KEYS_LIMIT
+cdef Py_ssize_t _LEARNED_NAME_MAX
 cdef dict _METHOD_NAMES
 cdef bytes _V11_LINE_END
 cdef bytes _V10_LINE_END
@@ -19,6 +21,7 @@ cpdef object version_at(bytes data, Py_ssize_t end)
 cpdef object request_line_version(bytes data, bytes method, bytes url)
 cpdef str http_date()
 cpdef bytes date_line()
+cpdef Py_ssize_t header_keys_size()
 
 
 cdef class RawRequest:

@@ -60,6 +60,17 @@ def _header_keys() -> dict:
 
 
 _HEADER_KEYS: dict = _header_keys()
+# PERF: a name missing from the table is added once seen (browsers and proxies
+# send a dozen more), so the next request skips its decode and lower-casing
+# and inserts a str whose hash is already known.  Bounded: a client inventing
+# names fills it once, and after that names are only computed.
+_HEADER_KEYS_LIMIT = 1024
+_LEARNED_NAME_MAX = 64
+
+
+def header_keys_size() -> int:
+    """How many header-name spellings the lookup table holds (tests read it)."""
+    return len(_HEADER_KEYS)
 # The same for request methods: the common ones come out as shared str objects.
 _METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
 _GET_PREFIX = b"GET "
@@ -653,6 +664,8 @@ class HttpProtocol:
         key = _HEADER_KEYS.get(name)
         if key is None:
             key = name.decode("latin-1").lower()
+            if len(name) <= _LEARNED_NAME_MAX and len(_HEADER_KEYS) < _HEADER_KEYS_LIMIT:
+                _HEADER_KEYS[name] = key
         text = value.decode("latin-1")
         headers = self._headers
         if key == "host":

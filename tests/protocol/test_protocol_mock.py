@@ -508,6 +508,43 @@ async def test_header_names_arrive_lower_case_whatever_the_spelling(make_conn):
     }
 
 
+async def test_learned_header_names_give_the_same_keys(make_conn):
+    """A name outside the table is learned on first sight; later requests,
+    in any spelling, still get lower-case keys and joined repeats."""
+    seen = []
+
+    async def record(raw, stream):
+        seen.append(dict(raw.headers))
+        stream.send(200, None, [], b"")
+
+    conn = make_conn(record)
+    request = b"GET / HTTP/1.1\r\nHost: x\r\nSec-Fetch-Learned: a\r\nsec-fetch-LEARNED: b\r\nHOST-x: c\r\n\r\n"
+    conn.feed(request, request)
+    await conn.settle()
+    assert seen == [{"host": "x", "sec-fetch-learned": "a, b", "host-x": "c"}] * 2
+
+
+async def test_learned_header_names_are_bounded(make_conn, protocol_twin):
+    seen = []
+
+    async def record(raw, stream):
+        seen.append(raw.headers)
+        stream.send(200, None, [], b"")
+
+    conn = make_conn(record, max_headers=1300, max_header_size=64 * 1024)
+    long_name = b"X-" + b"n" * 80
+    names = [b"X-Bound-%d" % i for i in range(1200)] + [long_name]
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(n + b": v\r\n" for n in names) + b"\r\n")
+    await conn.settle()
+    assert len(seen[0]) == 1202 and seen[0]["x-bound-1199"] == "v" and seen[0][long_name.decode().lower()] == "v"
+    assert protocol_twin.header_keys_size() <= 1024
+    before = protocol_twin.header_keys_size()
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nX-After-The-Cap: w\r\n\r\n")
+    await conn.settle()
+    assert seen[1] == {"host": "x", "x-after-the-cap": "w"}
+    assert protocol_twin.header_keys_size() == before
+
+
 async def test_uncommon_methods_are_decoded(make_conn):
     seen = []
 
