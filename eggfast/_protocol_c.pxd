@@ -9,6 +9,8 @@ cdef class HttpProtocol
 
 # Module tables read on every request: typed so lookups are direct dict calls.
 cdef dict _HEADER_KEYS
+cdef dict _COMMON_KEYS
+cdef str _HOST_KEY
 cdef Py_ssize_t _HEADER_KEYS_LIMIT
 cdef Py_ssize_t _LEARNED_NAME_MAX
 cdef dict _METHOD_NAMES

@@ -55,11 +55,16 @@ def _header_keys() -> dict:
     for name in _COMMON_HEADERS:
         keys[name.encode()] = name
         keys["-".join(part.capitalize() for part in name.split("-")).encode()] = name
-    keys.update({b"X-Real-IP": "x-real-ip", b"DNT": "dnt", b"TE": "te"})
+    shared = {name: name for name in _COMMON_HEADERS}
+    keys.update({b"X-Real-IP": shared["x-real-ip"], b"DNT": shared["dnt"], b"TE": shared["te"]})
     return keys
 
 
 _HEADER_KEYS: dict = _header_keys()
+# Each common name as one shared str object, which _HEADER_KEYS also hands
+# out: a "host" key is always _HOST_KEY, so an identity test counts Host lines.
+_COMMON_KEYS: dict = {name: name for name in _COMMON_HEADERS}
+_HOST_KEY: str = _COMMON_KEYS["host"]
 # PERF: a name missing from the table is added once seen (browsers and proxies
 # send a dozen more), so the next request skips its decode and lower-casing
 # and inserts a str whose hash is already known.  Bounded: a client inventing
@@ -664,11 +669,12 @@ class HttpProtocol:
         key = _HEADER_KEYS.get(name)
         if key is None:
             key = name.decode("latin-1").lower()
+            key = _COMMON_KEYS.get(key, key)  # an odd spelling of a common name: its shared str
             if len(name) <= _LEARNED_NAME_MAX and len(_HEADER_KEYS) < _HEADER_KEYS_LIMIT:
                 _HEADER_KEYS[name] = key
         text = value.decode("latin-1")
         headers = self._headers
-        if key == "host":
+        if key is _HOST_KEY:  # every key equal to "host" is this one object (see above)
             self._host_count += 1
         if key in headers:
             headers[key] = headers[key] + ("; " if key == "cookie" else ", ") + text

@@ -202,6 +202,10 @@ async def test_unknown_expectation_is_417(make_conn):
         pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", id="negative-cl"),
         pytest.param(b"GET / HTTP/1.1\r\n\r\n", id="no-host"),
         pytest.param(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", id="two-hosts"),
+        # odd spellings are learned into the name table; they must still count as Host
+        pytest.param(b"GET / HTTP/1.1\r\nhOST: a\r\nHOST: b\r\n\r\n", id="two-hosts-odd-spellings"),
+        pytest.param(b"GET / HTTP/1.1\r\nHost: a\r\nhOsT: b\r\n\r\n", id="two-hosts-mixed-spellings"),
+        pytest.param(b"GET / HTTP/1.1\r\nHosts: a\r\n\r\n", id="hosts-is-not-host"),
         pytest.param(b"GARBAGE\r\n\r\n", id="garbage"),
         pytest.param(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", id="bad-chunk-size"),
     ],
@@ -522,6 +526,22 @@ async def test_learned_header_names_give_the_same_keys(make_conn):
     conn.feed(request, request)
     await conn.settle()
     assert seen == [{"host": "x", "sec-fetch-learned": "a, b", "host-x": "c"}] * 2
+
+
+async def test_a_learned_spelling_of_host_still_counts_as_host(make_conn):
+    seen = []
+
+    async def record(raw, stream):
+        seen.append(raw.headers["host"])
+        stream.send(200, None, [], b"")
+
+    conn = make_conn(record)
+    # the first request teaches the name table this spelling; the later ones read it from there
+    request = b"GET / HTTP/1.1\r\nhoST: a\r\n\r\n"
+    conn.feed(request, request, b"GET / HTTP/1.1\r\nhoST: a\r\nHost: b\r\n\r\n")
+    await conn.until(lambda: conn.transport.closed)
+    assert seen == ["a", "a"]
+    assert [r[0] for r in parse_responses(conn.transport.take())] == [200, 200, 400]
 
 
 async def test_learned_header_names_are_bounded(make_conn, protocol_twin):
