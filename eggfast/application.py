@@ -135,8 +135,10 @@ class Application(EventEmitter):
             fn = self._fn
         ctx = self.context_class(self, raw, stream)
         token = _current_context.set(ctx)
+        listeners = self._listeners
         try:
-            if self._listeners:
+            # PERF: an app with other listeners ("error", "server" …) skips these emits.
+            if listeners and "request" in listeners:
                 self.emit("request", ctx)
             try:
                 await fn(ctx)
@@ -146,7 +148,7 @@ class Application(EventEmitter):
                 raise
             except Exception as err:
                 ctx.onerror(err)
-            if self._listeners:
+            if listeners and "response" in listeners:
                 self.emit("response", ctx)
         finally:
             _current_context.reset(token)

@@ -278,6 +278,12 @@ class Application(EggCore, KoaApplication):
         self.helper_class = type("Helper", (Helper,), {"__module__": Helper.__module__})
         self.context_class.helper = HelperProperty()
         self.context_class.run_in_background = _ctx_run_in_background
+        # Class-level defaults for what the default middleware look up on every
+        # request (meta, body_parser): a miss would raise and swallow an
+        # AttributeError each time.  Set per request, they land in ctx.__dict__.
+        self.context_class.starttime = None
+        self.context_class.performance_starttime = None
+        self.context_class.disable_body_parser = False
         opts = dict(options, plugins=plugins, config=config)
         self._egg_init(base_dir, env, opts, messenger)
 

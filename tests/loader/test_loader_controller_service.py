@@ -131,6 +131,33 @@ async def test_events_and_current_context_in_egg_mode(make_app):
     assert errors == [("late", True)]
 
 
+async def test_request_and_response_events_need_their_own_listeners(make_app):
+    app = make_app("controller-service")
+    seen = []
+    app.on("error", lambda err, ctx=None: seen.append("error"))
+    await request(app, "GET", "/sync")  # other listeners only: no request/response emit
+    app.on("response", lambda ctx: seen.append(("response", ctx.status)))
+    await request(app, "GET", "/sync")
+    app.on("request", lambda ctx: seen.append("request"))
+    await request(app, "GET", "/sync")
+    assert seen == [("response", 200), "request", ("response", 200)]
+
+
+async def test_egg_context_defaults_read_by_the_default_middleware(make_app):
+    app = make_app("controller-service")
+    seen = []
+
+    async def probe(ctx, next):
+        seen.append((ctx.disable_body_parser, type(ctx.starttime), type(ctx.performance_starttime)))
+        ctx.disable_body_parser = True  # this request only
+        await next()
+
+    app.use(probe)
+    await request(app, "GET", "/sync")
+    await request(app, "GET", "/sync")
+    assert seen == [(False, float, float)] * 2
+
+
 def test_class_logger_is_built_once_per_instance(make_app):
     import gc
     import weakref

@@ -108,6 +108,25 @@ async def test_detect_json_callable(new_app, request_app):
     assert res.json()["body"] == {"a": 1}
 
 
+async def test_bodyless_requests_get_an_empty_body(new_app, request_app):
+    app = echo_app(new_app)
+    for method, headers in [("GET", {}), ("GET", {"content-type": "application/json"}), ("DELETE", JSON)]:
+        res = await request_app(app, method, "/", headers=headers)
+        assert res.json() == {"body": {}, "raw": None}, method
+
+
+async def test_detect_json_is_asked_for_bodyless_requests_too(new_app, request_app):
+    asked = []
+
+    def detect(ctx):
+        asked.append(ctx.method)
+        return False
+
+    app = echo_app(new_app, detect_json=detect)
+    res = await request_app(app, "GET", "/")
+    assert res.json()["body"] == {} and asked == ["GET"]
+
+
 async def test_preset_body_is_kept(new_app, request_app):
     app = new_app()
 

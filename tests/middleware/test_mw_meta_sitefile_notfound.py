@@ -72,7 +72,10 @@ async def test_meta_logging_option_writes_core_log(new_app, request_app):
     assert lines == ["[meta] request started, host: example.com, user-agent: probe/1"]
 
 
-@pytest.mark.parametrize("ms, text", [(1.5, "1.5"), (0.1234, "0.123"), (2.0, "2"), (0.0004, "0"), (12.3456, "12.345")])
+@pytest.mark.parametrize("ms, text", [
+    (1.5, "1.5"), (0.1234, "0.123"), (2.0, "2"), (0.0004, "0"), (12.3456, "12.345"), (0.001, "0.001"),
+    (0.0019, "0.001"), (100.0, "100"), (1234.5678, "1234.567"), (86400000.25, "86400000.25"), (0.1, "0.1"),
+])
 def test_format_ms_like_js_numbers(ms, text):
     assert format_ms(ms) == text
 

@@ -355,7 +355,9 @@ def middleware(options: Any, app: Any) -> Callable[[Any, Callable[[], Awaitable[
         request = ctx.request
         if request.body is not None or getattr(ctx, "disable_body_parser", False):
             return await next()
-        kind = kind_of(ctx)
+        # PERF: no body (or no Content-Type) matches no parser: skip the four
+        # type checks, unless a detect_json hook may still say JSON.
+        kind = None if detect_json is None and request.is_() is None else kind_of(ctx)
         if kind is None:
             request.body = {}
             return await next()
