@@ -276,12 +276,26 @@ class Context:
 
     attachment = _method("response", "attachment")
     redirect = _method("response", "redirect")
-    remove = _method("response", "remove")
     vary = _method("response", "vary")
-    has = _method("response", "has")
-    set = _method("response", "set")
-    append = _method("response", "append")
     flush_headers = _method("response", "flush_headers")
+
+    # PERF: the header delegates middleware call on every request, spelled out
+    # (a generic delegate takes *args/**kwargs and two getattr calls).
+    def set(self, field: Any, value: Any = None) -> None:
+        """``ctx.response.set(...)``: one header, or several from a mapping."""
+        self.response.set(field, value)
+
+    def append(self, field: str, value: Any) -> None:
+        """``ctx.response.append(...)``."""
+        self.response.append(field, value)
+
+    def remove(self, field: str) -> None:
+        """``ctx.response.remove(...)``."""
+        self.response.remove(field)
+
+    def has(self, field: str) -> bool:
+        """``ctx.response.has(...)``."""
+        return self.response.has(field)
 
     # --- delegation to the request ----------------------------------------
 
@@ -289,7 +303,11 @@ class Context:
     accepts_encodings = _method("request", "accepts_encodings")
     accepts_charsets = _method("request", "accepts_charsets")
     accepts = _method("request", "accepts")
-    get = _method("request", "get")
+
+    def get(self, field: str) -> str:
+        """``ctx.request.get(...)``: a request header, ``''`` when missing."""
+        return self.request.get(field)
+
     is_ = _method("request", "is_")
 
     querystring = _access("request", "querystring")
