@@ -1,6 +1,6 @@
 """Instructions per request on the in-process request path, counted by valgrind.
 
-    .venv/bin/python bench/instructions.py [PATH] [--pure] [--browser-head]
+    .venv/bin/python bench/instructions.py [PATH] [--pure] [--browser-head] [--egg]
 
 Runs the benchmark app (bench/e2e/eggfast_app.py) behind the protocol twin
 on a mock transport, once for 500 and once for 1,500 keep-alive requests to
@@ -15,7 +15,9 @@ Needs valgrind (``apt-get install -y valgrind``).  ``--pure`` measures the
 pure twins (EGGFAST_NO_EXTENSIONS=1); otherwise compiled twins are required.
 ``--browser-head`` sends the head a current browser sends for a page (15
 headers, most of them outside the protocol's table of common names) instead
-of wrk's three.
+of wrk's three.  ``--egg`` serves bench/e2e/egg_app instead: an Egg app
+with the default plugins and middleware (meta, site_file, notfound,
+body_parser, override_method) and a class controller.
 """
 from __future__ import annotations
 
@@ -43,7 +45,10 @@ BROWSER_HEAD = (
 WRK_HEAD = "Host: 127.0.0.1:7001\r\nUser-Agent: wrk\r\nAccept: */*\r\n"
 
 
-def drive(path: str, count: int, head: str = WRK_HEAD) -> None:
+EGG_APP = ROOT / "bench" / "e2e" / "egg_app"
+
+
+def drive(path: str, count: int, head: str = WRK_HEAD, egg: bool = False) -> None:
     """Serve ``count`` requests to ``path``, one at a time, on a mock transport."""
     sys.path.insert(0, str(ROOT / "bench" / "e2e"))
     sys.path.insert(0, str(ROOT / "tests" / "protocol"))
@@ -66,23 +71,31 @@ def drive(path: str, count: int, head: str = WRK_HEAD) -> None:
     async def main() -> None:
         loop = asyncio.get_running_loop()
         transport = Transport()
-        protocol = _protocol.HttpProtocol(build().callback(), loop, ServerLimits(), None)
+        if egg:
+            import eggfast
+
+            app = await eggfast.start(base_dir=str(EGG_APP))
+        else:
+            app = build()
+        protocol = _protocol.HttpProtocol(app.callback(), loop, ServerLimits(), None)
         transport.protocol = protocol
         protocol.connection_made(transport)
         for _ in range(count):
             transport.waiter = loop.create_future()
             loop.call_soon(protocol.data_received, request)
             await transport.waiter
+        if egg:
+            await app.close()
 
     uvloop.run(main())
 
 
-def count_instructions(path: str, count: int, env: dict, browser: bool = False) -> int:
+def count_instructions(path: str, count: int, env: dict, extra: list) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__, "--drive", path, str(count)]
-            + (["browser"] if browser else []),
+            + extra,
             env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         summary = re.search(r"^summary:\s*(\d+)", out.read_text(), re.MULTILINE)
@@ -94,17 +107,17 @@ def count_instructions(path: str, count: int, env: dict, browser: bool = False) 
 def main() -> int:
     args = sys.argv[1:]
     if args[:1] == ["--drive"]:
-        drive(args[1], int(args[2]), BROWSER_HEAD if args[3:] == ["browser"] else WRK_HEAD)
+        drive(args[1], int(args[2]), BROWSER_HEAD if "browser" in args[3:] else WRK_HEAD, "egg" in args[3:])
         return 0
     pure = "--pure" in args
-    browser = "--browser-head" in args
+    extra = (["browser"] if "--browser-head" in args else []) + (["egg"] if "--egg" in args else [])
     paths = [a for a in args if not a.startswith("--")] or ["/"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("EGGFAST_")}
     env["EGGFAST_NO_EXTENSIONS" if pure else "EGGFAST_REQUIRE_EXTENSIONS"] = "1"
     for path in paths:
-        few, many = (count_instructions(path, n, env, browser) for n in (500, 1500))
-        head = ", browser head" if browser else ""
-        print(f"{'pure' if pure else 'compiled'} {path}{head}: {(many - few) / 1000:,.0f} instructions per request")
+        few, many = (count_instructions(path, n, env, extra) for n in (500, 1500))
+        what = ("Egg app " if "egg" in extra else "") + path + (", browser head" if "browser" in extra else "")
+        print(f"{'pure' if pure else 'compiled'} {what}: {(many - few) / 1000:,.0f} instructions per request")
     return 0
 
 

@@ -1,0 +1,5 @@
+"""Routes of the Egg benchmark app: one class-controller action."""
+
+
+def setup(app):
+    app.router.get("/", app.controller.home.index)
