@@ -14,10 +14,9 @@ __all__ = ["middleware", "format_ms"]
 
 def format_ms(ms: float) -> str:
     """Floor to three decimals and print like a JS number: ``1.5``, ``0.123``, ``2``."""
-    # repr() is the shortest round-trip form, as JS prints numbers; a whole
-    # number loses its ".0".
-    text = repr(math.floor(ms * 1000) / 1000)
-    return text[:-2] if text.endswith(".0") else text
+    value = math.floor(ms * 1000) / 1000
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def middleware(options: Any, app: Any) -> Callable[[Any, Callable[[], Awaitable[Any]]], Awaitable[None]]:
