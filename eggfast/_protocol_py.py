@@ -76,6 +76,8 @@ _LEARNED_NAME_MAX = 64
 def header_keys_size() -> int:
     """How many header-name spellings the lookup table holds (tests read it)."""
     return len(_HEADER_KEYS)
+
+
 # The same for request methods: the common ones come out as shared str objects.
 _METHOD_NAMES: dict = {m.encode(): m for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")}
 _GET_PREFIX = b"GET "
