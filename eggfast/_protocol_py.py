@@ -49,22 +49,23 @@ _COMMON_HEADERS = (
 )
 
 
-def _header_keys() -> dict:
-    """bytes as a client sends a common name (lower, Title-Case, upper acronyms) -> its lower-case str."""
-    keys = {}
-    for name in _COMMON_HEADERS:
-        keys[name.encode()] = name
-        keys["-".join(part.capitalize() for part in name.split("-")).encode()] = name
-    shared = {name: name for name in _COMMON_HEADERS}
-    keys.update({b"X-Real-IP": shared["x-real-ip"], b"DNT": shared["dnt"], b"TE": shared["te"]})
-    return keys
-
-
-_HEADER_KEYS: dict = _header_keys()
 # Each common name as one shared str object, which _HEADER_KEYS also hands
 # out: a "host" key is always _HOST_KEY, so an identity test counts Host lines.
 _COMMON_KEYS: dict = {name: name for name in _COMMON_HEADERS}
 _HOST_KEY: str = _COMMON_KEYS["host"]
+
+
+def _header_keys() -> dict:
+    """bytes as a client sends a common name (lower, Title-Case, upper acronyms) -> its shared lower-case str."""
+    keys = {}
+    for name in _COMMON_KEYS:
+        keys[name.encode()] = name
+        keys["-".join(part.capitalize() for part in name.split("-")).encode()] = name
+    keys.update({b"X-Real-IP": _COMMON_KEYS["x-real-ip"], b"DNT": _COMMON_KEYS["dnt"], b"TE": _COMMON_KEYS["te"]})
+    return keys
+
+
+_HEADER_KEYS: dict = _header_keys()
 # PERF: a name missing from the table is added once seen (browsers and proxies
 # send a dozen more), so the next request skips its decode and lower-casing
 # and inserts a str whose hash is already known.  Bounded: a client inventing
@@ -127,7 +128,6 @@ def date_line() -> bytes:
     """``b"Date: ...\\r\\n"``, the same bytes for a whole second."""
     http_date()
     return _date_cache[2]
-
 
 
 class RawRequest:
@@ -691,7 +691,7 @@ class HttpProtocol:
         self._line_start = None  # later messages of the same chunk ask the parser
         if line is not None and line.startswith(_GET_PREFIX):
             method_name = "GET"
-            version = version_at(line, 4 + len(self._url))
+            version = version_at(line, len(_GET_PREFIX) + len(self._url))
         else:
             method = parser.get_method()
             method_name = _METHOD_NAMES.get(method)
