@@ -8,7 +8,7 @@ Run (the README/report command)::
 Each benchmark round matches every request of a set once; the summary at the
 end prints ns/match = round median / number of requests.  The sets are the
 github route set of the Go router benchmark (203 routes, 203 requests, from
-../shared/data/routes) and a generated 5,000-route table (one request per
+tests/data/routes) and a generated 5,000-route table (one request per
 route).  Falcon does no method dispatch in ``find``; eggfast's matchers do.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "routes"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "routes"
 RESULTS: dict[tuple[str, str], tuple[float, float]] = {}
 
 

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from eggfast.errors import HttpError
 from eggfast.router import Router
 
-DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "routes"
+DATA = Path(__file__).resolve().parents[1] / "data" / "routes"
 SETS = ("github", "gplus", "parse", "static")
 
 

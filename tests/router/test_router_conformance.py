@@ -1,4 +1,4 @@
-"""The shared route sets (../shared/data/routes): every request vector, through the
+"""The shared route sets (tests/data/routes): every request vector, through the
 matcher on both twins and through the real HTTP server."""
 from __future__ import annotations
 

@@ -1,1 +1,0 @@
-"""The built-in development plugin (reload on change; local env only)."""

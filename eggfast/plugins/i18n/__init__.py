@@ -1,1 +1,0 @@
-"""The built-in i18n plugin (locales and ctx.gettext)."""

@@ -1,1 +1,0 @@
-"""The built-in logrotator plugin (log file rotation)."""

@@ -1,1 +1,0 @@
-"""The built-in schedule plugin (app/schedule tasks)."""

@@ -1,1 +1,0 @@
-"""The built-in security plugin (CSRF, safe redirect, security headers)."""

@@ -1,1 +1,0 @@
-"""The built-in session plugin (cookie session store)."""

@@ -1,1 +1,0 @@
-"""The built-in watcher plugin (file watching: app.watcher)."""

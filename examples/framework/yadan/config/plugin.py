@@ -1,2 +1,0 @@
-# A framework may turn built-in plugins off for every app built on it.
-plugin = {"view": False}
