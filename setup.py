@@ -1,25 +1,24 @@
-"""Build script: compiles every ``src/_*_c.pyx`` into ``eggfast._*_c``.
+"""Build script: compiles the compiled twin of every row of ``eggfast/twins.py``.
 
 ``EGGFAST_NO_EXTENSIONS=1`` (1/true/yes/on, any case) builds the pure package;
-the same rule is applied at run time by ``eggfast._speedups``.  A failed
+the same rule is applied at run time by ``eggfast.twins``.  A failed
 compile never stops the install (the pure twins take over), unless
 ``EGGFAST_REQUIRE_EXTENSIONS`` is on.
 """
-import os
 import pathlib
 import platform
+import runpy
 import sys
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-HERE = pathlib.Path(__file__).parent
-TRUTHY = {"1", "true", "yes", "on"}
-
-
-def env_flag(name: str) -> bool:
-    """The one reading of an eggfast switch: 1/true/yes/on, any case."""
-    return os.environ.get(name, "").strip().lower() in TRUTHY
+HERE = pathlib.Path(__file__).resolve().parent
+# The twin table and the switch's reading, from the package itself (that module
+# imports nothing from eggfast, so it loads before anything is built).
+_twins = runpy.run_path(str(HERE / "eggfast" / "twins.py"))
+TWINS = _twins["TWINS"]
+env_flag = _twins["env_flag"]
 
 
 NO_EXTENSIONS = env_flag("EGGFAST_NO_EXTENSIONS") or platform.python_implementation() != "CPython"
@@ -59,31 +58,27 @@ def extensions():
         return []
     from setuptools import Extension
 
-    # Hand-written twins: src/_X_c.pyx -> eggfast._X_c.
-    exts = [
-        Extension(f"eggfast.{pyx.stem}", [str(pyx.relative_to(HERE))], extra_compile_args=["-O2"])
-        for pyx in sorted((HERE / "src").glob("_*_c.pyx"))
-    ]
-    # Single-source twins: eggfast/_X_py.py compiled as eggfast._X_c, typed by the
-    # augmenting declarations in eggfast/_X_c.pxd (aiohttp's reader_c approach).
-    exts += [
-        Extension(
-            f"eggfast.{pxd.stem}",
-            [str(pxd.with_name(pxd.stem[:-2] + "_py.py").relative_to(HERE))],
-            extra_compile_args=["-O2"],
-            depends=[str(pxd.relative_to(HERE))],
-        )
-        for pxd in sorted((HERE / "eggfast").glob("_*_c.pxd"))
-        if not (HERE / "src" / f"{pxd.stem}.pyx").exists()
-    ]
+    # One Extension per row of eggfast/twins.py, built as <package>._<stem>_c next
+    # to its pure twin: from a hand-written _<stem>_c.pyx, or from the pure
+    # module itself typed by its augmenting _<stem>_c.pxd.
+    exts = []
+    for pair in TWINS:
+        pxds = sorted(str(p.relative_to(HERE)) for p in pair.folder(HERE).glob("_*_c.pxd"))
+        for stem in pair.stems:
+            main, *_ = pair.compiled_sources(HERE, stem)
+            exts.append(Extension(pair.compiled_module(stem), [str(main.relative_to(HERE))],
+                                  extra_compile_args=["-O2"], depends=pxds))
     # cythonize does not see an augmenting .pxd of another name as a dependency of
-    # the .py it augments: regenerate the C of a single-source twin whose .pxd
-    # (or a .pxd it cimports) is newer than that C file.
-    newest_pxd = max((p.stat().st_mtime for p in (HERE / "eggfast").glob("_*_c.pxd")), default=0.0)
-    for pxd in (HERE / "eggfast").glob("_*_c.pxd"):
-        generated = pxd.with_name(pxd.stem[:-2] + "_py.c")
-        if generated.exists() and generated.stat().st_mtime < newest_pxd:
-            generated.unlink()
+    # the .py it augments: regenerate the C of a single-source twin whose .pxd (or
+    # a .pxd of its package, which it may cimport) is newer than that C file.
+    for pair in TWINS:
+        if pair.source != "py":
+            continue
+        newest_pxd = max((p.stat().st_mtime for p in pair.folder(HERE).glob("_*_c.pxd")), default=0.0)
+        for stem in pair.stems:
+            generated = pair.compiled_sources(HERE, stem)[0].with_suffix(".c")
+            if generated.exists() and generated.stat().st_mtime < newest_pxd:
+                generated.unlink()
     directives = {
         "language_level": "3",
         "embedsignature": True,
@@ -100,7 +95,7 @@ def extensions():
     built = []
     for ext in exts:  # one at a time, so one bad module leaves the others compiled
         try:
-            built.extend(cythonize([ext], compiler_directives=directives, include_path=["src"], quiet=True))
+            built.extend(cythonize([ext], compiler_directives=directives, include_path=[str(HERE)], quiet=True))
         except Exception as exc:
             if REQUIRE_EXTENSIONS:
                 raise

@@ -12,5 +12,9 @@ def twin_tag(request) -> str:
 
 
 def load(hot_path: str, tag: str):
-    """The twin module ``eggfast._<hot_path>_<tag>`` (the compiled one must be built)."""
-    return importlib.import_module(f"eggfast._{hot_path}_{tag}")
+    """The ``py`` or ``c`` twin module of a one-module hot path (the compiled one must be built)."""
+    from eggfast.twins import BY_HOT_PATH
+
+    pair = BY_HOT_PATH[hot_path]
+    (stem,) = pair.stems
+    return importlib.import_module(pair.pure_module(stem) if tag == "py" else pair.compiled_module(stem))

@@ -56,8 +56,8 @@ def drive(path: str, count: int, head: str = WRK_HEAD, egg: bool = False) -> Non
     from eggfast_app import build
     from wire import MockTransport
 
-    from eggfast import _protocol
-    from eggfast.limits import ServerLimits
+    from eggfast.server import _protocol
+    from eggfast.server.limits import ServerLimits
 
     request = f"GET {path} HTTP/1.1\r\n{head}\r\n".encode()
 

@@ -7,7 +7,7 @@ Each run is a new interpreter that imports eggfast, then runs
 ``await eggfast.start(base_dir=..., env="unittest")`` (agent + application
 in one process: plugins, config, extend, boots, services, middleware,
 controllers, router, then the async boot hooks).  Printed per run and as
-medians: ``import`` (``import eggfast``), ``start`` (eggfast.start until
+medians: ``import`` (``import eggfast``), ``start`` (eggfast.egg.single_process until
 ready) and ``process`` (wall time of the whole child, interpreter included).
 """
 from __future__ import annotations
@@ -112,7 +112,7 @@ def main() -> int:
             print(f"run {run + 1}: import {row['import_ms']:7.1f} ms   start {row['start_ms']:7.1f} ms   "
                   f"process {wall:7.1f} ms   ({row['routes']} routes)")
         med = {k: statistics.median(r[k] for r in rows) for k in ("import_ms", "start_ms", "process_ms")}
-        print(f"median of {args.runs}: import {med['import_ms']:.1f} ms, eggfast.start {med['start_ms']:.1f} ms, "
+        print(f"median of {args.runs}: import {med['import_ms']:.1f} ms, eggfast.egg.single_process {med['start_ms']:.1f} ms, "
               f"whole process {med['process_ms']:.1f} ms")
         print(f"(python {sys.version.split()[0]}, EGGFAST_NO_EXTENSIONS={os.environ.get('EGGFAST_NO_EXTENSIONS', '')!r}, "
               f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}: with it set every run compiles "

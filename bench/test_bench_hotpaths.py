@@ -65,13 +65,14 @@ def test_request_x100(benchmark, twin_tag, path):
     from eggfast_app import build
     from wire import MockTransport
 
-    from eggfast._compose import compose_c, compose_py
-    from eggfast.limits import ServerLimits
+    from eggfast.koa._compose import compose_c, compose_py
+    from eggfast.server.limits import ServerLimits
 
-    from eggfast import _core
+    from eggfast.twins import select
 
     protocol_mod = load("protocol", twin_tag)
-    app = build(core=_core.core_c if twin_tag == "c" else _core.core_py)
+    twins = select("context")
+    app = build(context_twin=twins.compiled if twin_tag == "c" else twins.pure)
     app._compose = compose_c if twin_tag == "c" else compose_py
     app.router._matcher_module = load("matcher", twin_tag)
     handler = app.callback()
@@ -95,8 +96,8 @@ def test_request_x100(benchmark, twin_tag, path):
     try:
         benchmark(lambda: loop.run_until_complete(hundred()))
         assert protocol_mod.__name__.endswith(twin_tag)
-        assert type(app.core_twin.response).__name__ == "module"
-        assert app.core_twin.response.__name__.endswith(twin_tag)
+        assert type(app.context_twin.response).__name__ == "module"
+        assert app.context_twin.response.__name__.endswith(twin_tag)
     finally:
         protocol.connection_lost(None)
         loop.run_until_complete(asyncio.sleep(0))

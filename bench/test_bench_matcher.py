@@ -67,7 +67,7 @@ async def _handler(ctx: Any) -> None:
 def eggfast_finder(tag: str, routes: list[tuple[str, str]]) -> Callable[[str, str], Any]:
     from eggfast.router import Router
 
-    module = importlib.import_module(f"eggfast._matcher_{tag}")
+    module = importlib.import_module(f"eggfast.router._matcher_{tag}")
     router = Router(matcher=module)
     for method, path in routes:
         router.register(path, (method,), [_handler])

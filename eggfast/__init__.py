@@ -1,8 +1,8 @@
 """eggfast: Egg.js for Python, on a compiled HTTP/1.1 core.
 
 ``EXTENSIONS`` is True when every hot path (compose, matcher, protocol,
-writer) runs its compiled twin; ``implementation()`` maps each one to
-"cython" or "python".  Public names are imported lazily (PEP 562), so
+writer, context; see :mod:`eggfast.twins`) runs its compiled twin;
+``implementation()`` maps each one to "cython" or "python".  Public names are imported lazily (PEP 562), so
 ``import eggfast`` stays cheap and submodules can be imported on their own.
 """
 from __future__ import annotations
@@ -10,48 +10,48 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ._speedups import implementation as _implementation
+from eggfast.twins import implementation as _implementation
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Application": "egg.application",
-    "Agent": "agent",
-    "Boot": "lifecycle",
-    "BaseContextClass": "base_context_class",
-    "Controller": "base_context_class",
-    "Service": "base_context_class",
-    "Subscription": "base_context_class",
-    "Helper": "helper",
-    "Messenger": "messenger",
-    "start": "start",
-    "Context": "context",
-    "Request": "request",
-    "Response": "response",
-    "Server": "server",
-    "Router": "router",
-    "ComposeError": "errors",
-    "ConfigError": "errors",
-    "EggfastError": "errors",
-    "HttpError": "errors",
-    "InvalidHeaderError": "errors",
-    "RouterError": "errors",
+    "Application": "eggfast.egg.application",
+    "Agent": "eggfast.egg.agent",
+    "Boot": "eggfast.egg.lifecycle",
+    "BaseContextClass": "eggfast.egg.base_context_class",
+    "Controller": "eggfast.egg.base_context_class",
+    "Service": "eggfast.egg.base_context_class",
+    "Subscription": "eggfast.egg.base_context_class",
+    "Helper": "eggfast.egg.helper",
+    "Messenger": "eggfast.egg.messenger",
+    "start": "eggfast.egg.single_process",
+    "Context": "eggfast.koa.context",
+    "Request": "eggfast.koa.request",
+    "Response": "eggfast.koa.response",
+    "Server": "eggfast.server",
+    "Router": "eggfast.router",
+    "ComposeError": "eggfast.errors",
+    "ConfigError": "eggfast.errors",
+    "EggfastError": "eggfast.errors",
+    "HttpError": "eggfast.errors",
+    "InvalidHeaderError": "eggfast.errors",
+    "RouterError": "eggfast.errors",
 }
 
 if TYPE_CHECKING:
-    from .agent import Agent
-    from .base_context_class import BaseContextClass, Controller, Service, Subscription
-    from .egg.application import Application
-    from .helper import Helper
-    from .lifecycle import Boot
-    from .messenger import Messenger
-    from .start import start
-    from .context import Context
-    from .errors import ComposeError, ConfigError, EggfastError, HttpError, InvalidHeaderError, RouterError
-    from .request import Request
-    from .response import Response
-    from .router import Router
-    from .server import Server
+    from eggfast.egg.agent import Agent
+    from eggfast.egg.base_context_class import BaseContextClass, Controller, Service, Subscription
+    from eggfast.egg.application import Application
+    from eggfast.egg.helper import Helper
+    from eggfast.egg.lifecycle import Boot
+    from eggfast.egg.messenger import Messenger
+    from eggfast.egg.single_process import start
+    from eggfast.koa.context import Context
+    from eggfast.errors import ComposeError, ConfigError, EggfastError, HttpError, InvalidHeaderError, RouterError
+    from eggfast.koa.request import Request
+    from eggfast.koa.response import Response
+    from eggfast.router import Router
+    from eggfast.server import Server
 
     EXTENSIONS: bool
 
@@ -65,7 +65,7 @@ def __getattr__(name: str) -> Any:
     if name == "EXTENSIONS":
         value: Any = all(twin == "cython" for twin in implementation().values())
     elif name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
     else:
         raise AttributeError(f"module 'eggfast' has no attribute {name!r}")
     globals()[name] = value

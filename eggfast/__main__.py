@@ -8,10 +8,14 @@ from typing import Optional, Sequence
 
 def _info(args: argparse.Namespace) -> int:
     import eggfast
+    from eggfast.twins import BY_HOT_PATH
 
     print(f"eggfast {eggfast.__version__}")
     for hot_path, twin in eggfast.implementation().items():
-        print(f"  {hot_path:<9} {twin}")
+        pair = BY_HOT_PATH[hot_path]
+        modules = ", ".join(f"_{stem}_py" for stem in pair.stems)
+        built = "_c.pyx" if pair.source == "pyx" else "_c.pxd over the pure source"
+        print(f"  {hot_path:<9} {twin:<7} {pair.package}: {modules} ({built})")
     print(f"EXTENSIONS = {eggfast.EXTENSIONS}")
     return 0
 
@@ -19,7 +23,7 @@ def _info(args: argparse.Namespace) -> int:
 def _serve_example(args: argparse.Namespace) -> int:
     import pathlib
 
-    from .cli.dev import run_dev
+    from eggfast.cli.dev import run_dev
 
     root = pathlib.Path(__file__).resolve().parent.parent / "examples" / "hello"
     if not (root / "app" / "router.py").exists():
@@ -31,7 +35,7 @@ def _serve_example(args: argparse.Namespace) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from .cli.dev import run_dev
+    from eggfast.cli.dev import run_dev
 
     return run_dev(args)
 
@@ -46,7 +50,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     example.add_argument("--port", type=int, default=7001)
     example.set_defaults(func=_serve_example)
     dev = sub.add_parser("dev", help="serve an app in one process (agent + app), env from --env, EGG_SERVER_ENV, config/env, else local")
-    from .cli.dev import add_arguments
+    from eggfast.cli.dev import add_arguments
 
     add_arguments(dev)
     dev.set_defaults(func=_dev)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .hdrs import STATUS_REASONS
+from eggfast.http.hdrs import STATUS_REASONS
 
 
 class EggfastError(Exception):

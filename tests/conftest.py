@@ -3,7 +3,7 @@
 Every hot path has a fixture parametrized over ``py`` and ``c``; the ``c``
 param is marked ``c_extension`` and skipped only when the compiled module is
 not importable (``make test`` runs with EGGFAST_REQUIRE_EXTENSIONS=1, where
-tests/test_speedups.py fails instead).  The runtime switch
+tests/twins/test_registry.py fails instead).  The runtime switch
 EGGFAST_NO_EXTENSIONS does not hide a twin from these fixtures: both twins
 run in every session.
 """
@@ -34,11 +34,16 @@ class Twin:
 
 
 def load_twin(hot_path: str, tag: str) -> Twin:
-    suffix = "_py" if tag == "py" else "_c"
+    """The ``py`` or ``c`` twin of a one-module hot path of :data:`eggfast.twins.TWINS`."""
+    from eggfast.twins import BY_HOT_PATH
+
+    pair = BY_HOT_PATH[hot_path]
+    (stem,) = pair.stems
+    name = pair.pure_module(stem) if tag == "py" else pair.compiled_module(stem)
     try:
-        module = importlib.import_module(f"eggfast._{hot_path}{suffix}")
+        module = importlib.import_module(name)
     except ImportError as exc:
-        pytest.skip(f"compiled twin eggfast._{hot_path}_c not built: {exc}")
+        pytest.skip(f"compiled twin {name} not built: {exc}")
     return Twin(hot_path, tag, module)
 
 

@@ -26,9 +26,9 @@ async def user_post(ctx):
     ctx.body = {"id": params["id"], "pid": params["pid"]}
 
 
-def build(extra_routes: int = 0, core=None) -> Application:
-    """The benchmark app; ``core`` picks a core twin (default: the active one)."""
-    app = Application(silent=True, core=core)
+def build(extra_routes: int = 0, context_twin=None) -> Application:
+    """The benchmark app; ``context_twin`` picks a context twin (default: the active one)."""
+    app = Application(silent=True, context_twin=context_twin)
     router = app.router
     for i in range(extra_routes):
         router.get(f"/r{i % 97}/section{i}/:id/item{i % 13}", plaintext)

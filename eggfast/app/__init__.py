@@ -1,6 +1,6 @@
 """The framework's own Egg unit: its core middleware live in ``eggfast/app/middleware/``.
 
-Also the small request predicates those middleware and :mod:`eggfast.onerror`
+Also the small request predicates those middleware and :mod:`eggfast.plugins.onerror.handler`
 share (:func:`accept_json`, :func:`has_body`).
 """
 from __future__ import annotations

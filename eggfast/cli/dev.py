@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def dev_env(base_dir: Path, cli_env: Optional[str] = None) -> str:
     """``--env`` > ``EGG_SERVER_ENV`` > ``config/env`` (trimmed) > ``"local"`` (SPEC §3, §14)."""
-    from ..app_info import detect_env
+    from eggfast.loader.app_info import detect_env
 
     return detect_env(Path(base_dir), cli_env)
 
@@ -43,7 +43,7 @@ def _say(text: str) -> None:
 
 
 def run_dev(args: argparse.Namespace) -> int:
-    from ..server import new_event_loop
+    from eggfast.server import new_event_loop
 
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
@@ -56,8 +56,8 @@ def run_dev(args: argparse.Namespace) -> int:
 
 
 async def _dev(args: argparse.Namespace) -> int:
-    from ..errors import ConfigError
-    from ..start import start
+    from eggfast.errors import ConfigError
+    from eggfast.egg.single_process import start
 
     base_dir = Path(args.base_dir).resolve()
     try:
@@ -93,7 +93,7 @@ async def _dev(args: argparse.Namespace) -> int:
          f"slowest steps (full report: {app.rundir / 'application_timing.json'}):")
     for line in app.timing.summary(5):
         print(f"    {line}", flush=True)
-    from .._speedups import implementation
+    from eggfast.twins import implementation
 
     _say("hot paths: " + ", ".join(f"{path}={twin}" for path, twin in implementation().items()))
     _say(f"listening on http://{args.host}:{app.server.port}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eggfast.application import DEFAULT_CONFIG
+from eggfast.koa.application import DEFAULT_CONFIG
 from eggfast.loader.config import deep_merge
 
 try:

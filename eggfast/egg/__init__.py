@@ -1,6 +1,6 @@
 """The Egg layer's application class (see :mod:`eggfast.egg.application`)."""
 from __future__ import annotations
 
-from .application import EGGFAST_ROOT, Application, EggCore, mask_config
+from eggfast.egg.application import EGGFAST_ROOT, Application, EggCore, mask_config
 
 __all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config"]

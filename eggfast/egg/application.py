@@ -24,15 +24,15 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
-from ..app_info import AppInfo
-from ..application import Application as KoaApplication
-from ..context import Context
-from ..errors import ConfigError
-from ..helper import Helper, HelperProperty
-from ..lifecycle import Lifecycle, Timing
-from ..loader.egg_loader import AppWorkerLoader
-from ..loader.middleware import MiddlewareList
-from ..messenger import Messenger
+from eggfast.loader.app_info import AppInfo
+from eggfast.koa.application import Application as KoaApplication
+from eggfast.koa.context import Context
+from eggfast.errors import ConfigError
+from eggfast.egg.helper import Helper, HelperProperty
+from eggfast.egg.lifecycle import Lifecycle, Timing
+from eggfast.loader.egg_loader import AppWorkerLoader
+from eggfast.loader.middleware import MiddlewareList
+from eggfast.egg.messenger import Messenger
 
 __all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config"]
 
@@ -145,7 +145,7 @@ class EggCore:
             # a failed start leaves nothing open behind it
             self.messenger.hub.detach(self.messenger)
             try:
-                from ..logger import close_loggers
+                from eggfast.logger import close_loggers
             except ImportError:  # pragma: no cover
                 raise
             close_loggers(self)
@@ -157,7 +157,7 @@ class EggCore:
         self.config = config
         self.lifecycle.logger = logging.getLogger("eggfast.core.lifecycle")
         try:
-            from ..logger import setup_loggers
+            from eggfast.logger import setup_loggers
         except ImportError:  # pragma: no cover - loggers not shipped
             setup_loggers = None
         if setup_loggers is not None:
@@ -231,7 +231,7 @@ class EggCore:
         await self.messenger.close()
         self.emit("close")
         try:
-            from ..logger import close_loggers
+            from eggfast.logger import close_loggers
         except ImportError:  # pragma: no cover
             close_loggers = None
         if close_loggers is not None:
@@ -265,10 +265,10 @@ class Application(EggCore, KoaApplication):
         compose: Any = None,
         silent: bool = False,
         logger: Optional[logging.Logger] = None,
-        core: Any = None,
+        context_twin: Any = None,
         **options: Any,
     ) -> None:
-        KoaApplication.__init__(self, config, compose=compose, silent=silent, logger=logger, core=core)
+        KoaApplication.__init__(self, config, compose=compose, silent=silent, logger=logger, context_twin=context_twin)
         self.middleware = MiddlewareList()
         self.egg = base_dir is not None
         self.agent: Any = None

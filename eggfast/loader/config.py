@@ -22,9 +22,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..attrdict import AttrDict
-from ..errors import ConfigError
-from .file_loader import env_file_names, load_module, one_line, require_export
+from eggfast.attrdict import AttrDict
+from eggfast.errors import ConfigError
+from eggfast.loader.file_loader import env_file_names, load_module, one_line, require_export
 
 __all__ = ["ConfigLoaderMixin", "deep_merge"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from .file_loader import Namespace
+from eggfast.loader.file_loader import Namespace
 
 __all__ = ["ContextNamespace", "ContextProperty"]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-from ..base_context_class import BaseContextClass, Controller
-from ..errors import ConfigError
-from .file_loader import FileLoader, Namespace, defined_classes, leaf_classes
+from eggfast.egg.base_context_class import BaseContextClass, Controller
+from eggfast.errors import ConfigError
+from eggfast.loader.file_loader import FileLoader, Namespace, defined_classes, leaf_classes
 
 __all__ = ["ControllerLoaderMixin", "controller_namespace"]
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..errors import ConfigError
-from .context_loader import ContextProperty
-from .file_loader import FileLoader, Namespace, defined_classes, require_export
+from eggfast.errors import ConfigError
+from eggfast.loader.context_loader import ContextProperty
+from eggfast.loader.file_loader import FileLoader, Namespace, defined_classes, require_export
 
 __all__ = ["CustomLoaderMixin", "RESERVED"]
 

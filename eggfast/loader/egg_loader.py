@@ -16,18 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..app_info import AppInfo
-from ..errors import ConfigError
-from ..lifecycle import Timing
-from .config import ConfigLoaderMixin
-from .controller import ControllerLoaderMixin
-from .custom_loader import CustomLoaderMixin
-from .extend import ExtendLoaderMixin
-from .file_loader import load_module, require_export
-from .middleware import MiddlewareLoaderMixin
-from .plugin import PluginLoaderMixin
-from .router import RouterLoaderMixin
-from .service import ServiceLoaderMixin
+from eggfast.loader.app_info import AppInfo
+from eggfast.errors import ConfigError
+from eggfast.egg.lifecycle import Timing
+from eggfast.loader.config import ConfigLoaderMixin
+from eggfast.loader.controller import ControllerLoaderMixin
+from eggfast.loader.custom_loader import CustomLoaderMixin
+from eggfast.loader.extend import ExtendLoaderMixin
+from eggfast.loader.file_loader import load_module, require_export
+from eggfast.loader.middleware import MiddlewareLoaderMixin
+from eggfast.loader.plugin import PluginLoaderMixin
+from eggfast.loader.router import RouterLoaderMixin
+from eggfast.loader.service import ServiceLoaderMixin
 
 #: eggfast's own package: a framework unit whose agent.py is the Agent class, not a boot file
 _EGGFAST_ROOT = Path(__file__).resolve().parent.parent

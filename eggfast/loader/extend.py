@@ -17,8 +17,8 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from ..errors import ConfigError
-from .file_loader import defined_classes, env_file_names, load_module
+from eggfast.errors import ConfigError
+from eggfast.loader.file_loader import defined_classes, env_file_names, load_module
 
 __all__ = ["ExtendLoaderMixin", "mix_into", "TARGETS"]
 

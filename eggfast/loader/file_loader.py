@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Iterator, Optional
 
-from ..errors import ConfigError
+from eggfast.errors import ConfigError
 
 __all__ = [
     "Namespace", "FileLoader", "load_module", "attr_name", "defined_classes",

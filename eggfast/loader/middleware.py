@@ -18,8 +18,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import ConfigError
-from .file_loader import FileLoader, Namespace, one_line, require_export
+from eggfast.errors import ConfigError
+from eggfast.loader.file_loader import FileLoader, Namespace, one_line, require_export
 
 __all__ = ["MiddlewareLoaderMixin", "path_matcher", "MiddlewareList"]
 

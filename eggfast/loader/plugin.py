@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from ..app_info import read_toml
-from ..errors import ConfigError
-from .file_loader import env_file_names, load_module, one_line, require_export
+from eggfast.loader.app_info import read_toml
+from eggfast.errors import ConfigError
+from eggfast.loader.file_loader import env_file_names, load_module, one_line, require_export
 
 __all__ = ["PluginInfo", "PluginLoaderMixin"]
 

@@ -5,8 +5,8 @@
 """
 from __future__ import annotations
 
-from ..errors import ConfigError, RouterError
-from .file_loader import load_module, one_line, require_export
+from eggfast.errors import ConfigError, RouterError
+from eggfast.loader.file_loader import load_module, one_line, require_export
 
 __all__ = ["RouterLoaderMixin"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from ..base_context_class import BaseContextClass
-from ..errors import ConfigError
-from .context_loader import ContextProperty
-from .file_loader import FileLoader, Namespace, defined_classes, leaf_classes
+from eggfast.egg.base_context_class import BaseContextClass
+from eggfast.errors import ConfigError
+from eggfast.loader.context_loader import ContextProperty
+from eggfast.loader.file_loader import FileLoader, Namespace, defined_classes, leaf_classes
 
 __all__ = ["ServiceLoaderMixin", "context_class_of"]
 

@@ -9,9 +9,9 @@ Use :func:`setup_loggers` once per application or agent and
 """
 from __future__ import annotations
 
-from .context_logger import ClassLogger, ContextLogger, class_logger, context_prefix, trace_id
-from .formatter import NONE, EggFormatter, error_title, level_name, parse_level
-from .setup import (
+from eggfast.logger.context_logger import ClassLogger, ContextLogger, class_logger, context_prefix, trace_id
+from eggfast.logger.formatter import NONE, EggFormatter, error_title, level_name, parse_level
+from eggfast.logger.setup import (
     EggLogger,
     Loggers,
     close_loggers,

@@ -10,7 +10,7 @@ import logging
 import time
 from typing import Any, Mapping, MutableMapping, Optional
 
-from .formatter import error_title
+from eggfast.logger.formatter import error_title
 
 __all__ = ["ContextLogger", "ClassLogger", "context_prefix", "class_logger", "trace_id"]
 

@@ -27,7 +27,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Optional
 
-from .formatter import NONE, EggFormatter, parse_level
+from eggfast.logger.formatter import NONE, EggFormatter, parse_level
 
 __all__ = [
     "EggLogger",
@@ -277,7 +277,7 @@ def setup_loggers(app: Any, *, kind: str = "application") -> Loggers:
 
     custom = _get(config, "custom_logger")
     if custom is None:  # a bare Koa-style app: Egg's default custom loggers
-        from ..config.core_defaults import CONFIG as _DEFAULTS
+        from eggfast.config.core_defaults import CONFIG as _DEFAULTS
 
         custom = _DEFAULTS["custom_logger"]
     for custom_name, custom_options in custom.items():
@@ -322,7 +322,7 @@ def install_context_loggers(context_class: type) -> None:
     x`` replaces the request's logger (assigning the app's own logger, as
     the base Context does in ``__init__``, is ignored).
     """
-    from .context_logger import ContextLogger
+    from eggfast.logger.context_logger import ContextLogger
 
     if context_class.__dict__.get("_eggfast_context_loggers"):
         return

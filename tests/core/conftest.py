@@ -5,9 +5,9 @@ from typing import Any, Optional
 
 import pytest
 
-from eggfast.application import Application
+from eggfast.koa.application import Application
 from eggfast.errors import InvalidHeaderError
-from eggfast.message import RawRequest
+from eggfast.server._protocol import RawRequest
 
 
 class BytesBody:
@@ -127,20 +127,21 @@ def stream_cls() -> type:
 
 
 @pytest.fixture(params=["py", pytest.param("c", marks=pytest.mark.c_extension)])
-def core_twin(request):
-    """The core twin (Context/Request/Response/respond) an ``app`` is built on: both run in every session."""
-    from eggfast import _core
+def context_twin(request):
+    """The ``context`` twin (Context/Request/Response/respond) an ``app`` is built on: both run in every session."""
+    from eggfast.twins import select
 
+    twins = select("context")
     if request.param == "py":
-        return _core.core_py
-    if _core.core_c is None:
-        pytest.skip("compiled core twin not built")
-    return _core.core_c
+        return twins.pure
+    if twins.compiled is None:
+        pytest.skip("compiled context twin not built")
+    return twins.compiled
 
 
 @pytest.fixture
-def app(core_twin) -> Application:
-    application = Application(core=core_twin)
+def app(context_twin) -> Application:
+    application = Application(context_twin=context_twin)
     application.errors = []  # type: ignore[attr-defined]
     application.on("error", lambda err, ctx=None: application.errors.append((err, ctx)))  # type: ignore[attr-defined]
     return application
@@ -154,7 +155,7 @@ def make_ctx(app):
                 stream: Optional[RecordingStream] = None, **kwargs: Any):
         application = app
         if config:
-            application = Application(config, core=app.core_twin)
+            application = Application(config, context_twin=app.context_twin)
             application.errors = []  # type: ignore[attr-defined]
             application.on("error", lambda err, ctx=None: application.errors.append((err, ctx)))  # type: ignore[attr-defined]
         raw = make_raw(method, url, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import io
 
-from eggfast.application import Application
+from eggfast.koa.application import Application
 
 
 def make_app(*middleware, **config):
@@ -248,10 +248,10 @@ async def test_current_context_is_the_context(run_app):
     assert (s.status, s.body, s.header("Content-Length")) == (200, b"", "0")
 
 
-def test_the_egg_application_takes_the_core_twin_too(core_twin):
+def test_the_egg_application_takes_the_context_twin_too(context_twin):
     import eggfast
 
-    app = eggfast.Application(core=core_twin)
-    assert app.core_twin is core_twin
-    assert issubclass(app.context_class, core_twin.context.Context)
-    assert issubclass(app.response_class, core_twin.response.Response)
+    app = eggfast.Application(context_twin=context_twin)
+    assert app.context_twin is context_twin
+    assert issubclass(app.context_class, context_twin.context.Context)
+    assert issubclass(app.response_class, context_twin.response.Response)

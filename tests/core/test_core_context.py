@@ -10,8 +10,8 @@ from eggfast.errors import HttpError
 
 def test_construction_links_everything(app, make_ctx):
     ctx = make_ctx("GET", "/x")
-    assert isinstance(ctx, app.core_twin.context.Context) and isinstance(ctx, app.context_class)
-    core = app.core_twin
+    assert isinstance(ctx, app.context_twin.context.Context) and isinstance(ctx, app.context_class)
+    core = app.context_twin
     assert isinstance(ctx.request, core.request.Request) and isinstance(ctx.response, core.response.Response)
     assert ctx.app is app and ctx.request.app is app and ctx.response.app is app
     assert ctx.request.ctx is ctx and ctx.response.ctx is ctx

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from eggfast._content_disposition import content_disposition
-from eggfast._encodeurl import encode_url
-from eggfast._fresh import fresh
-from eggfast._mime import content_type, extname, lookup
-from eggfast._negotiation import (
+from eggfast.http.content_disposition import content_disposition
+from eggfast.http.encodeurl import encode_url
+from eggfast.http.fresh import fresh
+from eggfast.http.mime import content_type, extname, lookup
+from eggfast.http.negotiation import (
     accepts_types,
     preferred_charsets,
     preferred_encodings,
@@ -15,7 +15,7 @@ from eggfast._negotiation import (
     preferred_media_types,
     type_is,
 )
-from eggfast._vary import append_vary
+from eggfast.http.vary import append_vary
 
 # --- mime -----------------------------------------------------------------------
 

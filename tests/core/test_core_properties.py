@@ -7,10 +7,11 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from eggfast._content_disposition import content_disposition  # noqa: E402
-from eggfast._encodeurl import encode_url  # noqa: E402
-from eggfast.application import Application  # noqa: E402
-from eggfast.message import EmptyBody, RawRequest  # noqa: E402
+from eggfast.http.content_disposition import content_disposition  # noqa: E402
+from eggfast.http.encodeurl import encode_url  # noqa: E402
+from eggfast.koa.application import Application  # noqa: E402
+from eggfast.server._protocol import RawRequest  # noqa: E402
+from eggfast.server.message import EmptyBody  # noqa: E402
 
 
 class _Stream:

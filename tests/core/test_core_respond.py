@@ -7,12 +7,12 @@ import orjson
 import pytest
 
 from eggfast.errors import InvalidHeaderError
-from eggfast.respond import CHUNK_SIZE
+from eggfast.koa.respond import CHUNK_SIZE
 
 
 def respond(ctx):
     """``respond()`` of the core twin that ctx's app is built on (both twins run)."""
-    return ctx.app.core_twin.respond.respond(ctx)
+    return ctx.app.context_twin.respond.respond(ctx)
 
 
 async def test_string_body(make_ctx):

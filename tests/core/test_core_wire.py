@@ -4,9 +4,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from eggfast._protocol_py import HttpProtocol
-from eggfast.application import Application
-from eggfast.limits import ServerLimits
+from eggfast.server._protocol_py import HttpProtocol
+from eggfast.koa.application import Application
+from eggfast.server.limits import ServerLimits
 
 
 class _Transport(asyncio.Transport):

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from eggfast.onerror import install_onerror
+from eggfast.plugins.onerror.handler import install_onerror
 
 
 class _File(io.BytesIO):

@@ -23,7 +23,7 @@ async def test_ip_keeps_ipv6_addresses_that_merely_contain_ffff(run_app, app, pe
 
 
 async def test_forwarded_ipv6_with_ffff_inside_is_kept(run_app):
-    from eggfast.application import Application
+    from eggfast.koa.application import Application
 
     application = Application({"proxy": True})
 

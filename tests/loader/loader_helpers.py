@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
-from eggfast.message import RawRequest
+from eggfast.server._protocol import RawRequest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apps"
 

@@ -8,7 +8,7 @@ import pytest
 import eggfast
 from loader_helpers import fixture_dir
 from eggfast import Agent
-from eggfast.messenger import MessageHub, Messenger
+from eggfast.egg.messenger import MessageHub, Messenger
 
 
 async def settle():

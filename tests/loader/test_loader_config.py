@@ -6,7 +6,7 @@ import json
 import pytest
 
 from loader_helpers import fixture_dir
-from eggfast.app_info import AppInfo, detect_env
+from eggfast.loader.app_info import AppInfo, detect_env
 
 
 def test_merge_order_and_env_files(make_app):

@@ -9,7 +9,7 @@ import pytest
 import eggfast
 from loader_helpers import fixture_dir, request
 from eggfast.errors import ConfigError
-from eggfast.start import resolve_framework
+from eggfast.egg.single_process import resolve_framework
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "framework"
 

@@ -5,7 +5,7 @@ import pytest
 
 from loader_helpers import fixture_dir
 
-from eggfast.lifecycle import BootError
+from eggfast.egg.lifecycle import BootError
 
 
 async def test_order_across_units(make_app):

@@ -71,7 +71,7 @@ def test_framework_that_fails_on_import_is_one_line_naming_the_source(tmp_path, 
     import sys
 
     from eggfast.errors import ConfigError
-    from eggfast.start import resolve_framework
+    from eggfast.egg.single_process import resolve_framework
 
     fw = tmp_path / "review_broken_fw"
     fw.mkdir()

@@ -5,7 +5,7 @@ from typing import Any, Optional
 
 import pytest
 
-from eggfast.application import Application
+from eggfast.koa.application import Application
 from eggfast.logger import close_loggers
 
 

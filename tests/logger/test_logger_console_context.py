@@ -7,7 +7,8 @@ import time
 import pytest
 
 from eggfast.logger import class_logger, context_prefix, setup_loggers
-from eggfast.message import EmptyBody, RawRequest
+from eggfast.server._protocol import RawRequest
+from eggfast.server.message import EmptyBody
 
 
 def make_ctx(app, method="GET", url="/", headers=None, peer=("10.0.0.7", 5000)):
@@ -189,7 +190,7 @@ def test_class_logger_error_keeps_traceback(log_app, read_log):
 
 
 async def test_onerror_logs_through_ctx_logger(log_app, read_log, tmp_path):
-    from eggfast.onerror import install_onerror
+    from eggfast.plugins.onerror.handler import install_onerror
 
     app = log_app(env="prod", logger={"dir": str(tmp_path / "logs" / "demo")})
     setup_loggers(app)

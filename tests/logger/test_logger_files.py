@@ -117,7 +117,7 @@ def test_debug_level_allowed_outside_prod(log_app, read_log):
 
 
 def test_prod_downgrades_debug_unless_allowed(tmp_path):
-    from eggfast.application import Application
+    from eggfast.koa.application import Application
 
     for allow, expected in ((False, False), (True, True)):
         app = Application({"name": "p", "env": "prod", "logger": {"dir": str(tmp_path / str(allow)), "level": "DEBUG",
@@ -220,7 +220,7 @@ def test_many_apps_do_not_leak_file_handles(log_app):
 
 
 def test_default_dir_is_root_logs_name(tmp_path, monkeypatch):
-    from eggfast.application import Application
+    from eggfast.koa.application import Application
 
     local = Application({"name": "shop", "base_dir": str(tmp_path), "env": "local"})
     assert resolve_log_dir(local) == tmp_path / "logs" / "shop"

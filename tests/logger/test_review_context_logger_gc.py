@@ -4,11 +4,11 @@ from __future__ import annotations
 import gc
 import logging
 
-from eggfast.application import Application
-from eggfast.context import Context
+from eggfast.koa.application import Application
+from eggfast.koa.context import Context
 from eggfast.logger.context_logger import ContextLogger
 from eggfast.logger.setup import install_context_loggers
-from eggfast.message import RawRequest
+from eggfast.server._protocol import RawRequest
 
 
 class _Body:

@@ -6,9 +6,9 @@ from typing import Any, Optional
 import orjson
 import pytest
 
-from eggfast.application import Application
+from eggfast.koa.application import Application
 from eggfast.errors import HttpError
-from eggfast.message import RawRequest
+from eggfast.server._protocol import RawRequest
 
 
 class MemoryBody:

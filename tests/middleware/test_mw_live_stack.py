@@ -7,10 +7,10 @@ import orjson
 import pytest
 
 from eggfast.app.middleware import body_parser, meta, notfound, override_method, site_file
-from eggfast.application import Application
+from eggfast.koa.application import Application
 from eggfast.config.core_defaults import CONFIG
 from eggfast.logger import close_loggers, setup_loggers
-from eggfast.onerror import install_onerror
+from eggfast.plugins.onerror.handler import install_onerror
 
 CORE = [("meta", meta), ("site_file", site_file), ("notfound", notfound),
         ("body_parser", body_parser), ("override_method", override_method)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 from eggfast.app.middleware import body_parser
-from eggfast.application import Application
+from eggfast.koa.application import Application
 from eggfast.config.core_defaults import CONFIG
-from eggfast.context import Context
+from eggfast.koa.context import Context
 from eggfast.errors import HttpError
-from eggfast.onerror import detect_status, install_onerror, onerror
+from eggfast.plugins.onerror.handler import detect_status, install_onerror, onerror
 
 JSON = {"accept": "application/json"}
 HTML = {"accept": "text/html"}

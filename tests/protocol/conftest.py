@@ -7,7 +7,7 @@ import pytest
 
 from wire import Conn, echo_handler
 
-from eggfast.limits import ServerLimits
+from eggfast.server.limits import ServerLimits
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ import re
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from eggfast import _protocol_py
-from eggfast.limits import ServerLimits
+from eggfast.server import _protocol_py
+from eggfast.server.limits import ServerLimits
 
 from wire import MockTransport
 
-protocol_c = pytest.importorskip("eggfast._protocol_c")
+protocol_c = pytest.importorskip("eggfast.server._protocol_c")
 
 _DATE = re.compile(rb"Date: [^\r]*\r\n")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-from eggfast.limits import ServerLimits
+from eggfast.server.limits import ServerLimits
 
 
 class MockTransport(asyncio.Transport):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from eggfast.application import Application
+from eggfast.koa.application import Application
 from eggfast.router import Router
 
 from router_helpers import SETS, http, load_requests, load_routes, load_tsv, router_for, with_allow_extras

@@ -17,7 +17,7 @@ from urllib.parse import unquote_to_bytes
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from eggfast import _matcher
+from eggfast.router import _matcher
 from eggfast.router import Router
 
 from router_helpers import noop

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from eggfast import _speedups
+from eggfast import twins as _speedups
 from eggfast.router import Router, build_table, parse_path
 
 from router_helpers import noop
@@ -22,7 +22,7 @@ def hit(router: Router, method: str, path: str):
 
 
 def test_matcher_c_loaded():
-    from eggfast import _matcher
+    from eggfast.router import _matcher
 
     if _speedups.REQUIRE_EXTENSIONS:
         assert _matcher.matcher_c is not None

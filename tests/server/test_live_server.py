@@ -251,7 +251,7 @@ def test_serve_example_answers_and_stops_on_sigterm():
 
 KOA_APP = """
 import asyncio, sys
-from eggfast.application import Application
+from eggfast.koa.application import Application
 
 app = Application()
 

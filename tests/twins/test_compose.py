@@ -262,9 +262,9 @@ async def test_later_edits_to_the_list_do_not_leak_in(compose_twin):
 
 
 def test_errors_are_the_same_class_and_text_on_both_twins():
-    from eggfast import _compose_py
+    from eggfast.koa import _compose_py
 
-    c = pytest.importorskip("eggfast._compose_c")
+    c = pytest.importorskip("eggfast.koa._compose_c")
     for bad in (None, [1]):
         messages = []
         for twin in (_compose_py, c):

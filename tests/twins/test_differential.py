@@ -6,11 +6,13 @@ import asyncio
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from eggfast import _compose_py, _writer_py
+from eggfast.koa import _compose_py
+
+from eggfast.server import _writer_py
 from eggfast.errors import InvalidHeaderError
 
-compose_c = pytest.importorskip("eggfast._compose_c")
-writer_c = pytest.importorskip("eggfast._writer_c")
+compose_c = pytest.importorskip("eggfast.koa._compose_c")
+writer_c = pytest.importorskip("eggfast.server._writer_c")
 
 # A middleware program: per layer, how many times it calls next (0-2), whether
 # it raises before/after, what it returns, and whether it yields to the loop.

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 import orjson
 
-from ...errors import HttpError
+from eggfast.errors import HttpError
 
 __all__ = [
     "middleware",

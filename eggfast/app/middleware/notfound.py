@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any, Awaitable, Callable
 
-from .. import accept_json, has_body
+from eggfast.app import accept_json, has_body
 
 __all__ = ["middleware", "NOT_FOUND_HTML"]
 

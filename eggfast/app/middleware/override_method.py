@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Mapping
 
-from ...errors import HttpError
+from eggfast.errors import HttpError
 
 __all__ = ["middleware", "KNOWN_METHODS"]
 

@@ -1,6 +1,6 @@
 """The onerror plugin: Egg's error pages (JSON / HTML / text by Accept and env)."""
 import eggfast
-from eggfast.onerror import install_onerror
+from eggfast.plugins.onerror.handler import install_onerror
 
 
 class Boot(eggfast.Boot):

@@ -1,0 +1,7 @@
+"""HTTP helpers the Koa core uses, each a small module of one purpose.
+
+``hdrs`` (status reasons, methods), ``negotiation`` (Accept*), ``fresh``
+(conditional GET), ``mime`` (type lookup), ``vary``, ``encodeurl``,
+``content_disposition`` and ``querystring`` (Node's ``querystring.parse``).
+Each follows the npm module Koa uses for the same job.
+"""
