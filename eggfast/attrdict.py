@@ -1,4 +1,9 @@
-"""A dict that also reads (and writes) its keys as attributes, recursively."""
+"""Config dicts: :class:`AttrDict` (keys read as attributes) and :func:`deep_merge`.
+
+``deep_merge`` is the one merge of config layers (Koa defaults, framework,
+plugins, app, ``EGG_APP_CONFIG``): dicts merge deep, lists and everything
+else replace, as in Egg.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -41,3 +46,49 @@ class AttrDict(dict):
         if isinstance(value, dict) and not isinstance(value, AttrDict):
             value = AttrDict(value)
         super().__setitem__(key, value)
+
+
+def deep_merge(target: dict, source: dict, meta: dict | None = None, origin: str = "") -> dict:
+    """Merge ``source`` into ``target`` in place (dicts deep, everything else replaces).
+
+    Dicts and lists taken from ``source`` are copied, so editing the merged
+    config in place (``app.config.core_middleware.append(...)``) never
+    changes a module-level default or another app's config.
+    """
+    for key, value in source.items():
+        current = target.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            sub_meta = None
+            if meta is not None:
+                sub_meta = meta.get(key)
+                if not isinstance(sub_meta, dict):
+                    sub_meta = meta[key] = {}
+            deep_merge(current, value, sub_meta, origin)
+        else:
+            if isinstance(value, dict):
+                value = _copy_dict(value)
+                if meta is not None:
+                    meta[key] = _meta_of(value, origin)
+            else:
+                value = _copy_value(value)
+                if meta is not None:
+                    meta[key] = origin
+            target[key] = value
+    return target
+
+
+def _copy_dict(value: dict) -> dict:
+    return {k: _copy_value(v) for k, v in value.items()}
+
+
+def _copy_value(value: Any) -> Any:
+    """A copy of the dicts and lists in ``value`` (other objects are shared)."""
+    if isinstance(value, dict):
+        return _copy_dict(value)
+    if isinstance(value, list):
+        return [_copy_value(v) for v in value]
+    return value
+
+
+def _meta_of(value: dict, origin: str) -> dict:
+    return {k: _meta_of(v, origin) if isinstance(v, dict) else origin for k, v in value.items()}

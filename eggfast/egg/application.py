@@ -32,6 +32,7 @@ from eggfast.egg.helper import Helper, HelperProperty
 from eggfast.egg.lifecycle import Lifecycle, Timing
 from eggfast.loader.egg_loader import AppWorkerLoader
 from eggfast.loader.middleware import MiddlewareList
+from eggfast.logger import close_loggers, setup_loggers
 from eggfast.egg.messenger import Messenger
 
 __all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config"]
@@ -144,10 +145,6 @@ class EggCore:
         except BaseException:
             # a failed start leaves nothing open behind it
             self.messenger.hub.detach(self.messenger)
-            try:
-                from eggfast.logger import close_loggers
-            except ImportError:  # pragma: no cover
-                raise
             close_loggers(self)
             raise
 
@@ -157,17 +154,10 @@ class EggCore:
         self.config = config
         self.lifecycle.logger = logging.getLogger("eggfast.core.lifecycle")
         try:
-            from eggfast.logger import setup_loggers
-        except ImportError:  # pragma: no cover - loggers not shipped
-            setup_loggers = None
-        if setup_loggers is not None:
-            try:
-                setup_loggers(self, kind="agent" if self.egg_type == "agent" else "application")
-            except ValueError as exc:
-                where = self.base_dir / "config" / "config.default.py"
-                raise ConfigError(f"{where}: logger config: {' '.join(str(exc).split())}") from exc
-        else:  # pragma: no cover
-            self.logger = logging.getLogger(f"eggfast.{self.egg_type}")
+            setup_loggers(self, kind="agent" if self.egg_type == "agent" else "application")
+        except ValueError as exc:
+            where = self.base_dir / "config" / "config.default.py"
+            raise ConfigError(f"{where}: logger config: {' '.join(str(exc).split())}") from exc
             self.core_logger = logging.getLogger("eggfast.core")
             self.get_logger = lambda name: logging.getLogger(f"eggfast.{name}")
         core = getattr(self, "core_logger", None)
@@ -230,12 +220,7 @@ class EggCore:
         await self._close_resources()
         await self.messenger.close()
         self.emit("close")
-        try:
-            from eggfast.logger import close_loggers
-        except ImportError:  # pragma: no cover
-            close_loggers = None
-        if close_loggers is not None:
-            close_loggers(self)
+        close_loggers(self)
         await self._close_linked()
 
     async def _stop_serving(self) -> None:

@@ -11,10 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-try:  # the colleague's logger package tags lines as "[controller.home] ..."
-    from eggfast.logger.context_logger import class_logger as _class_logger
-except ImportError:  # pragma: no cover - loggers not installed
-    _class_logger = None
+from eggfast.logger.context_logger import class_logger as _class_logger
 
 __all__ = ["BaseContextClass", "Controller", "Service", "Subscription", "TaggedLogger"]
 
@@ -60,10 +57,7 @@ class BaseContextClass:
             pass
         logger = getattr(self.ctx, "logger", None) or logging.getLogger("eggfast.app")
         if self.path_name:
-            if _class_logger is not None:
-                logger = _class_logger(self.ctx, self.path_name, logger)
-            else:
-                logger = TaggedLogger(logger, self.path_name)
+            logger = _class_logger(self.ctx, self.path_name, logger)
         self.__dict__["_logger"] = logger
         return logger
 

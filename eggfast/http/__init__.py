@@ -2,6 +2,6 @@
 
 ``hdrs`` (status reasons, methods), ``negotiation`` (Accept*), ``fresh``
 (conditional GET), ``mime`` (type lookup), ``vary``, ``encodeurl``,
-``content_disposition`` and ``querystring`` (Node's ``querystring.parse``).
+``content_disposition`` and ``qs`` (nested urlencoded forms, npm ``qs``).
 Each follows the npm module Koa uses for the same job.
 """

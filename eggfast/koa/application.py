@@ -10,7 +10,8 @@ from typing import Any, Awaitable, Callable, Optional
 
 from eggfast.twins import select
 from eggfast.koa._compose import compose as default_compose
-from eggfast.attrdict import AttrDict
+from eggfast.attrdict import AttrDict, deep_merge
+from eggfast.defaults import KOA as KOA_DEFAULTS
 from eggfast.events import EventEmitter
 from eggfast.server.limits import ServerLimits
 from eggfast.server._protocol import RawRequest
@@ -22,29 +23,6 @@ Middleware = Callable[[Any, Callable[[], Awaitable[Any]]], Awaitable[Any]]
 _current_context: contextvars.ContextVar = contextvars.ContextVar("eggfast_current_context", default=None)
 
 #: Koa/Egg defaults for the settings the core reads (research/egg-features.md §1.1).
-DEFAULT_CONFIG: dict[str, Any] = {
-    "env": "local",
-    "proxy": False,
-    "ip_headers": "x-forwarded-for",
-    "protocol_headers": "x-forwarded-proto",
-    "host_headers": "",
-    "max_ips_count": 0,
-    "subdomain_offset": 2,
-    "protocol": None,
-    "server": {},
-}
-
-
-def _merge(base: dict, override: dict) -> dict:
-    out = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 class Application(EventEmitter):
     """A Koa-style application.
 
@@ -73,7 +51,7 @@ class Application(EventEmitter):
         context_twin: Any = None,
     ) -> None:
         super().__init__()
-        self.config = AttrDict(_merge(DEFAULT_CONFIG, config or {}))
+        self.config = AttrDict(deep_merge(deep_merge({}, KOA_DEFAULTS), config or {}))
         self.middleware: list[Middleware] = []
         self.silent = silent
         self.logger = logger or logging.getLogger("eggfast.app")

@@ -277,7 +277,7 @@ def setup_loggers(app: Any, *, kind: str = "application") -> Loggers:
 
     custom = _get(config, "custom_logger")
     if custom is None:  # a bare Koa-style app: Egg's default custom loggers
-        from eggfast.config.core_defaults import CONFIG as _DEFAULTS
+        from eggfast.defaults import CONFIG as _DEFAULTS
 
         custom = _DEFAULTS["custom_logger"]
     for custom_name, custom_options in custom.items():

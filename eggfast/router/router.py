@@ -22,7 +22,7 @@ and handed to the active matcher twin (``eggfast.router._matcher``).
 from __future__ import annotations
 
 import inspect
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Iterable, Mapping
 from urllib.parse import quote, urlencode
 
 from eggfast.errors import RouterError

@@ -12,16 +12,13 @@ from eggfast.http.encodeurl import encode_url  # noqa: E402
 from eggfast.koa.application import Application  # noqa: E402
 from eggfast.server._protocol import RawRequest  # noqa: E402
 from eggfast.server.message import EmptyBody  # noqa: E402
+from eggfast.testing import RecordingStream
 
-
-class _Stream:
-    headers_sent = False
-    writable = True
 
 
 def _ctx(url: str = "/"):
     app = Application()
-    return app.context_class(app, RawRequest("GET", url, "1.1", {"host": "h"}, EmptyBody()), _Stream())
+    return app.context_class(app, RawRequest("GET", url, "1.1", {"host": "h"}, EmptyBody()), RecordingStream())
 
 
 @given(st.text())

@@ -9,6 +9,7 @@ import pytest
 from eggfast.logger import class_logger, context_prefix, setup_loggers
 from eggfast.server._protocol import RawRequest
 from eggfast.server.message import EmptyBody
+from eggfast.testing import RecordingStream
 
 
 def make_ctx(app, method="GET", url="/", headers=None, peer=("10.0.0.7", 5000)):
@@ -201,15 +202,7 @@ async def test_onerror_logs_through_ctx_logger(log_app, read_log, tmp_path):
 
     app.use(boom)
 
-    class Stream:
-        headers_sent = False
-        writable = True
-
-        def send(self, status, reason, headers, body):
-            self.status = status
-            self.headers_sent = True
-
-    stream = Stream()
+    stream = RecordingStream()
     raw = RawRequest("GET", "/explode", "1.1", {"host": "h"}, EmptyBody(), ("10.1.1.1", 1))
     await app.handler(raw, stream)
     assert stream.status == 500

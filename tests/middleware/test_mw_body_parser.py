@@ -9,7 +9,7 @@ import pytest
 
 from eggfast.app.middleware import body_parser
 from eggfast.app.middleware.body_parser import parse_bytes, parse_json, parse_qs
-from eggfast.config.core_defaults import CONFIG
+from eggfast.defaults import CONFIG
 from eggfast.errors import HttpError
 
 JSON = {"content-type": "application/json"}

@@ -8,7 +8,7 @@ import pytest
 
 from eggfast.app.middleware import body_parser, meta, notfound, override_method, site_file
 from eggfast.koa.application import Application
-from eggfast.config.core_defaults import CONFIG
+from eggfast.defaults import CONFIG
 from eggfast.logger import close_loggers, setup_loggers
 from eggfast.plugins.onerror.handler import install_onerror
 

@@ -8,7 +8,7 @@ import pytest
 
 from eggfast.app.middleware import meta, notfound, site_file
 from eggfast.app.middleware.meta import format_ms
-from eggfast.config.core_defaults import CONFIG
+from eggfast.defaults import CONFIG
 
 
 # --- meta -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 
 from eggfast.app.middleware import body_parser
 from eggfast.koa.application import Application
-from eggfast.config.core_defaults import CONFIG
+from eggfast.defaults import CONFIG
 from eggfast.koa.context import Context
 from eggfast.errors import HttpError
 from eggfast.plugins.onerror.handler import detect_status, install_onerror, onerror

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from eggfast.app.middleware import body_parser, override_method
-from eggfast.config.core_defaults import CONFIG
+from eggfast.defaults import CONFIG
 
 
 def method_app(new_app, options=None):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Awaitable, Callable
 
-from eggfast.config.core_defaults import THIRTY_DAYS
+from eggfast.defaults import THIRTY_DAYS
 
 __all__ = ["middleware"]
 

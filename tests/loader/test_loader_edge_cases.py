@@ -1,10 +1,10 @@
-"""Regression tests for bugs found in review of the Egg layer."""
+"""Edge cases of the Egg layer: config lists per app, implicit plugin enabling by env, slow sync hooks, plugin metadata types, dump masking."""
 from __future__ import annotations
 
 import pytest
 
 from loader_helpers import fixture_dir
-from eggfast.config.core_defaults import CONFIG as CORE_DEFAULTS
+from eggfast.defaults import CONFIG as CORE_DEFAULTS
 
 
 def test_config_lists_are_not_shared_between_apps(make_app):

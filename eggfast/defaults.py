@@ -1,20 +1,51 @@
-"""Default config of the core middleware, onerror and the loggers.
+"""Every built-in config default, in one place.
 
-``eggfast/config/config.default.py`` merges :data:`CONFIG` into the
-framework's defaults.  Values follow Egg's (research/egg-features.md §1.6),
-with snake_case keys.  Everything here can be overridden by an app's own
-``config/config.*.py``.
+:data:`KOA` is what a bare Koa-style ``Application()`` starts from (proxy
+trust, ``config["server"]``); :data:`CONFIG` adds the framework's: core
+middleware, onerror, the loggers, boot and dump settings.
+``eggfast/config/config.default.py`` merges both (plus the values that come
+from the app's ``app_info``) as the base of every Egg app's config.  Values
+follow Egg's, with snake_case keys; an app's own ``config/config.*.py``
+overrides any of them.
 """
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CONFIG", "THIRTY_DAYS"]
+__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS"]
+
+#: the Koa application's defaults (Egg's proxy trust settings; server limits
+#: are in eggfast/server/limits.py and ``server`` overrides them).
+KOA: dict[str, Any] = {
+    "env": "local",
+    "proxy": False,
+    "ip_headers": "x-forwarded-for",
+    "protocol_headers": "x-forwarded-proto",
+    "host_headers": "",
+    "max_ips_count": 0,
+    "subdomain_offset": 2,
+    "protocol": None,
+    "server": {},
+}
+
+#: the core middleware, in Egg's order (plugins append theirs from app.py)
+CORE_MIDDLEWARE = ["meta", "site_file", "notfound", "body_parser", "override_method"]
 
 #: seconds in thirty days: the ``Cache-Control`` max-age of site files.
 THIRTY_DAYS = 30 * 24 * 3600
 
 CONFIG: dict[str, Any] = {
+    # cookie signing keys, comma-separated: required in prod
+    "keys": "",
+    "core_middleware": CORE_MIDDLEWARE,
+    "middleware": [],
+    # seconds before a running boot hook is logged as slow
+    "boot_timeout": 10,
+    # extra config keys to mask in run/*_config.json (names or "^regex")
+    "dump": {"ignore": []},
+    # name -> {directory, inject: "app" | "ctx", load_unit, case_style, export}
+    "custom_loader": {},
+    "cluster": {"listen": {"hostname": "127.0.0.1", "port": 7001}},
     # x-readtime on every response; ``logging`` writes a core log line per request.
     "meta": {
         "enable": True,

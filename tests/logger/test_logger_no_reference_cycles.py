@@ -9,6 +9,7 @@ from eggfast.koa.context import Context
 from eggfast.logger.context_logger import ContextLogger
 from eggfast.logger.setup import install_context_loggers
 from eggfast.server._protocol import RawRequest
+from eggfast.testing import RecordingStream
 
 
 class _Body:
@@ -23,23 +24,6 @@ class _Body:
                 yield b""
         return gen()
 
-
-class _Stream:
-    headers_sent = False
-    writable = True
-
-    def send(self, status, reason, headers, body):
-        self.headers_sent = True
-        self.writable = False
-
-    def start(self, status, reason, headers):
-        self.headers_sent = True
-
-    async def write(self, chunk):
-        pass
-
-    def end(self):
-        self.writable = False
 
 
 async def test_logging_through_ctx_logger_leaves_no_context_garbage():
@@ -62,7 +46,7 @@ async def test_logging_through_ctx_logger_leaves_no_context_garbage():
     gc.collect()
     gc.disable()
     try:
-        await app.handler(raw, _Stream())
+        await app.handler(raw, RecordingStream())
         gc.set_debug(gc.DEBUG_SAVEALL)
         gc.collect()
         leaked = [obj for obj in gc.garbage if isinstance(obj, (Context, ContextLogger))]
@@ -77,7 +61,7 @@ def test_ctx_logger_is_still_one_object_while_held():
     app = Application(silent=True)
     install_context_loggers(app.context_class)
     raw = RawRequest("GET", "/", "1.1", {"host": "x"}, _Body(), ("127.0.0.1", 1), ("127.0.0.1", 2))
-    ctx = app.context_class(app, raw, _Stream())
+    ctx = app.context_class(app, raw, RecordingStream())
     held = ctx.logger
     assert ctx.logger is held
     assert ctx.get_logger("core_logger") is ctx.core_logger
