@@ -64,3 +64,29 @@ class RouterError(EggfastError):
 
 class ConfigError(EggfastError):
     """A mis-configuration found while starting an application."""
+
+
+
+class NonErrorThrown(EggfastError):
+    """Stands in for a value that is not an exception given to ``ctx.onerror`` (Koa's "non-error thrown").
+
+    The value's ``status``, ``headers``, ``name`` and ``message`` are copied onto it.
+    """
+
+
+def error_name(err: BaseException) -> str:
+    """The name shown for ``err`` on error pages and in logs: its class name, as Egg shows ``Error.name``.
+
+    Python's own ``name`` attributes name the missing thing, not the error
+    (``AttributeError.name`` is the attribute, ``NameError.name`` the variable,
+    ``ImportError.name`` the module; libraries do the same, e.g. a template
+    error's ``name`` is the template), so a ``name`` is honoured only on
+    eggfast's own errors: an :class:`HttpError` (or subclass) carrying a
+    non-empty string ``name``, such as the body parser's ``SyntaxError``, and
+    a :class:`NonErrorThrown` whose value had one.
+    """
+    if isinstance(err, EggfastError):
+        name = getattr(err, "name", None)
+        if isinstance(name, str) and name:
+            return name
+    return type(err).__name__

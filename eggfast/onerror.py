@@ -36,7 +36,7 @@ import orjson
 
 from .app import accept_json
 from .context import error_after_head
-from .errors import InvalidHeaderError
+from .errors import InvalidHeaderError, NonErrorThrown, error_name
 from .hdrs import STATUS_REASONS
 from .respond import close_body_soon
 from .response import is_stream_body, json_bytes
@@ -92,11 +92,6 @@ def detect_status(err: BaseException) -> int:
     return 500
 
 
-def _error_name(err: BaseException) -> str:
-    name = getattr(err, "name", None)
-    return name if isinstance(name, str) and name else type(err).__name__
-
-
 def _error_message(err: BaseException) -> str:
     message = getattr(err, "message", None)
     return message if isinstance(message, str) else str(err)
@@ -108,7 +103,7 @@ def _stack(err: BaseException) -> str:
 
 def detect_error_message(ctx: Any, err: BaseException) -> str:
     """The message to show: ``Problems parsing JSON`` for a bad JSON request body."""
-    if detect_status(err) == 400 and (_error_name(err) == "SyntaxError" or isinstance(err, json.JSONDecodeError)):
+    if detect_status(err) == 400 and (error_name(err) == "SyntaxError" or isinstance(err, json.JSONDecodeError)):
         try:
             if ctx.request.is_(*_JSON_REQUEST_TYPES):
                 return "Problems parsing JSON"
@@ -183,7 +178,7 @@ def error_page(ctx: Any, err: BaseException, status: int, template_path: str = "
     ``{{ name }}``, ``{{ message }}``, ``{{ status }}``, ``{{ stack }}``,
     ``{{ method }}`` and ``{{ url }}`` are filled in (HTML-escaped)."""
     values = {
-        "name": _error_name(err),
+        "name": error_name(err),
         "message": _error_message(err),
         "status": str(status),
         "stack": _stack(err),
@@ -230,7 +225,7 @@ def _html(err: BaseException, ctx: Any) -> None:
         return
     ctx.status = status
     if _env(app) == "unittest":
-        ctx.body = f"{_error_name(err)}: {_error_message(err)}\n{_stack(err)}"
+        ctx.body = f"{error_name(err)}: {_error_message(err)}\n{_stack(err)}"
         return
     ctx.body = error_page(ctx, err, status, options.get("template_path") or "")
 
@@ -245,7 +240,7 @@ def _json(err: BaseException, ctx: Any) -> None:
         data = {"code": code, "message": detect_error_message(ctx, err), "errors": getattr(err, "errors", None)}
         if status >= 500 and not is_prod(ctx.app):
             data["stack"] = _stack(err)
-            data["name"] = _error_name(err)
+            data["name"] = error_name(err)
             for key, value in (vars(err).items() if hasattr(err, "__dict__") else ()):
                 if not key.startswith("_") and not data.get(key):
                     data[key] = value
@@ -310,7 +305,7 @@ def onerror(ctx: Any, err: Any) -> None:
             described = orjson.dumps(err, option=orjson.OPT_NON_STR_KEYS).decode()
         except TypeError:
             described = repr(err)
-        wrapped = Exception(f"non-error thrown: {described}")
+        wrapped = NonErrorThrown(f"non-error thrown: {described}")
         if isinstance(err, Mapping):
             for key in ("status", "headers", "name", "message"):
                 if err.get(key) is not None:

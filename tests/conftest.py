@@ -63,3 +63,15 @@ def protocol_twin(request) -> Twin:
 @pytest.fixture(params=TWIN_PARAMS)
 def writer_twin(request) -> Twin:
     return load_twin("writer", request.param)
+
+
+@pytest.fixture(params=["py", pytest.param("c", marks=pytest.mark.c_extension)])
+def core_twin(request):
+    """The core twin (Context/Request/Response/respond) an app is built on: ``Application(core=core_twin)``."""
+    from eggfast import _core
+
+    if request.param == "py":
+        return _core.core_py
+    if _core.core_c is None:
+        pytest.skip("compiled core twin not built")
+    return _core.core_c

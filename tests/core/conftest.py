@@ -126,18 +126,6 @@ def stream_cls() -> type:
     return RecordingStream
 
 
-@pytest.fixture(params=["py", pytest.param("c", marks=pytest.mark.c_extension)])
-def core_twin(request):
-    """The core twin (Context/Request/Response/respond) an ``app`` is built on: both run in every session."""
-    from eggfast import _core
-
-    if request.param == "py":
-        return _core.core_py
-    if _core.core_c is None:
-        pytest.skip("compiled core twin not built")
-    return _core.core_c
-
-
 @pytest.fixture
 def app(core_twin) -> Application:
     application = Application(core=core_twin)
