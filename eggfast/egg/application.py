@@ -193,7 +193,12 @@ class EggCore:
         self.dump_timing()
 
     async def server_did_ready(self) -> None:
+        recorded = len(self.timing.items)
         await self.lifecycle.trigger_server_did_ready()
+        if len(self.timing.items) != recorded:
+            # These hooks come after the ready-time dump: write it again so that
+            # run/<type>_timing.json keeps agreeing with timing.total().
+            self.dump_timing()
 
     # -- run/ ----------------------------------------------------------------------------
     @property
