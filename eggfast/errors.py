@@ -90,3 +90,15 @@ def error_name(err: BaseException) -> str:
         if isinstance(name, str) and name:
             return name
     return type(err).__name__
+
+
+def error_status(err: BaseException) -> int:
+    """The HTTP status an error answers with: its ``status`` (or ``status_code``) when
+    that is an int in 400..599, 404 for a missing file, else 500."""
+    if isinstance(err, FileNotFoundError) or getattr(err, "code", None) == "ENOENT":
+        return 404
+    for attr in ("status", "status_code"):
+        status = getattr(err, attr, None)
+        if isinstance(status, int) and not isinstance(status, bool) and 400 <= status <= 599:
+            return status
+    return 500

@@ -2,8 +2,10 @@
 
 :func:`install_onerror` puts :func:`onerror` on the app's own Context class
 (replacing Koa's plain-text default) and adds an ``error`` listener that logs
-every error once: status >= 500 with ``ctx.logger.error``, anything else with
-``ctx.logger.warning`` (``app.logger`` when there is no context).
+every error once with ``ctx.logger`` (``app.logger`` when there is no
+context): status >= 500 at ERROR with the traceback, a client error as one
+WARN line without it (with it when the logger is at DEBUG), so that clients
+sending bad requests cannot make the server write tracebacks.
 
 The response (research/egg-features.md §1.6 "onerror"):
 
@@ -36,7 +38,8 @@ import orjson
 
 from .app import accept_json
 from .context import error_after_head
-from .errors import InvalidHeaderError, NonErrorThrown, error_name
+from .errors import InvalidHeaderError, NonErrorThrown, error_name, error_status
+from .logger.context_logger import log_request_error
 from .hdrs import STATUS_REASONS
 from .respond import close_body_soon
 from .response import is_stream_body, json_bytes
@@ -83,13 +86,7 @@ def is_prod(app: Any) -> bool:
 
 def detect_status(err: BaseException) -> int:
     """The error's HTTP status: ``status`` / ``status_code`` in 400..599, 404 for a missing file, else 500."""
-    if isinstance(err, FileNotFoundError) or getattr(err, "code", None) == "ENOENT":
-        return 404
-    for attr in ("status", "status_code"):
-        status = getattr(err, attr, None)
-        if isinstance(status, int) and not isinstance(status, bool) and 400 <= status <= 599:
-            return status
-    return 500
+    return error_status(err)
 
 
 def _error_message(err: BaseException) -> str:
@@ -385,7 +382,8 @@ def _render(ctx: Any, err: BaseException, status: int) -> None:
 
 
 def log_error(app: Any, err: BaseException, ctx: Any = None) -> None:
-    """The ``error`` listener: 5xx → ``error``, others → ``warning``, unless filtered out."""
+    """The ``error`` listener: logs ``err`` once with :func:`eggfast.logger.log_request_error`
+    (5xx: ERROR with traceback; client errors: one WARN line), unless filtered out."""
     app_filter = _options(app).get("app_error_filter")
     if callable(app_filter) and app_filter(err, ctx) is False:
         return
@@ -394,17 +392,10 @@ def log_error(app: Any, err: BaseException, ctx: Any = None) -> None:
     if logger is None:
         logger = app.logger
     try:
-        if status >= 500:
-            logger.error(err, exc_info=err)
-        else:
-            logger.warning(err, exc_info=err)
+        log_request_error(logger, err, status, ctx)
     except Exception as failure:  # a broken context logger must not hide the error
-        fallback = app.logger
-        if status >= 500:
-            fallback.error(err, exc_info=err)
-        else:
-            fallback.warning(err, exc_info=err)
-        fallback.error(failure, exc_info=failure)
+        log_request_error(app.logger, err, status, ctx)
+        app.logger.error(failure, exc_info=failure)
 
 
 def install_onerror(app: Any) -> None:
