@@ -66,7 +66,6 @@ class ConfigError(EggfastError):
     """A mis-configuration found while starting an application."""
 
 
-
 class NonErrorThrown(EggfastError):
     """Stands in for a value that is not an exception given to ``ctx.onerror`` (Koa's "non-error thrown").
 

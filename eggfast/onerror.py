@@ -39,8 +39,8 @@ import orjson
 from .app import accept_json
 from .context import error_after_head
 from .errors import InvalidHeaderError, NonErrorThrown, error_name, error_status
-from .logger.context_logger import log_request_error
 from .hdrs import STATUS_REASONS
+from .logger.context_logger import log_request_error
 from .respond import close_body_soon
 from .response import is_stream_body, json_bytes
 
