@@ -64,3 +64,40 @@ class RouterError(EggfastError):
 
 class ConfigError(EggfastError):
     """A mis-configuration found while starting an application."""
+
+
+class NonErrorThrown(EggfastError):
+    """Stands in for a value that is not an exception given to ``ctx.onerror`` (Koa's "non-error thrown").
+
+    The value's ``status``, ``headers``, ``name`` and ``message`` are copied onto it.
+    """
+
+
+def error_name(err: BaseException) -> str:
+    """The name shown for ``err`` on error pages and in logs: its class name, as Egg shows ``Error.name``.
+
+    Python's own ``name`` attributes name the missing thing, not the error
+    (``AttributeError.name`` is the attribute, ``NameError.name`` the variable,
+    ``ImportError.name`` the module; libraries do the same, e.g. a template
+    error's ``name`` is the template), so a ``name`` is honoured only on
+    eggfast's own errors: an :class:`HttpError` (or subclass) carrying a
+    non-empty string ``name``, such as the body parser's ``SyntaxError``, and
+    a :class:`NonErrorThrown` whose value had one.
+    """
+    if isinstance(err, EggfastError):
+        name = getattr(err, "name", None)
+        if isinstance(name, str) and name:
+            return name
+    return type(err).__name__
+
+
+def error_status(err: BaseException) -> int:
+    """The HTTP status an error answers with: its ``status`` (or ``status_code``) when
+    that is an int in 400..599, 404 for a missing file, else 500."""
+    if isinstance(err, FileNotFoundError) or getattr(err, "code", None) == "ENOENT":
+        return 404
+    for attr in ("status", "status_code"):
+        status = getattr(err, attr, None)
+        if isinstance(status, int) and not isinstance(status, bool) and 400 <= status <= 599:
+            return status
+    return 500

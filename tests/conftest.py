@@ -68,3 +68,17 @@ def protocol_twin(request) -> Twin:
 @pytest.fixture(params=TWIN_PARAMS)
 def writer_twin(request) -> Twin:
     return load_twin("writer", request.param)
+
+
+@pytest.fixture(params=["py", pytest.param("c", marks=pytest.mark.c_extension)])
+def context_twin(request):
+    """The ``context`` twin (Context/Request/Response/respond) an app is built on:
+    ``Application(context_twin=context_twin)``; both run in every session."""
+    from eggfast.twins import select
+
+    twins = select("context")
+    if request.param == "py":
+        return twins.pure
+    if twins.compiled is None:
+        pytest.skip("compiled context twin not built")
+    return twins.compiled

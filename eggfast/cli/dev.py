@@ -6,7 +6,9 @@
 The env is ``--env``, else ``EGG_SERVER_ENV``, else the file ``config/env``,
 else ``local`` (SPEC §3 with dev's default: an explicit ``config/env`` wins
 over it).  Each long step prints one line; a start-up error prints one line naming
-the file and exits 1.  On SIGTERM or SIGINT the server stops accepting,
+the file and exits 1.  There is no reload on file changes yet (that is the
+development plugin's job): the first lines say so, and the process must be
+restarted to pick up a change.  On SIGTERM or SIGINT the server stops accepting,
 finishes in-flight requests, runs ``before_close`` and the process exits 0.
 """
 from __future__ import annotations
@@ -72,6 +74,8 @@ async def _dev(args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
     started = time.perf_counter()
     _say(f"starting {base_dir} (env {env}, pid {os.getpid()})")
+    # Reloading belongs to the development plugin, which is not written yet.
+    _say("no reload: file changes are not picked up; restart eggfast dev to apply them")
     _say("loading agent, then application: plugins, config, extend, boots, services, middleware, controllers, router")
     try:
         app: Any = await start(base_dir, env=env, port=args.port, host=args.host, framework=args.framework)

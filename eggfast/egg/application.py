@@ -35,19 +35,48 @@ from eggfast.loader.middleware import MiddlewareList
 from eggfast.logger import close_loggers, setup_loggers
 from eggfast.egg.messenger import Messenger
 
-__all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config"]
+__all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config", "is_secret_key"]
 
 #: the eggfast package directory: the base framework unit
 EGGFAST_ROOT = Path(__file__).resolve().parent.parent
 
-#: config keys whose values are masked in run/*_config.json (Egg's list, its camelCase names also
-#: in snake_case, plus tokens)
-DUMP_IGNORE: list[Any] = ["pass", "pwd", "passd", "passwd", "password", "keys", "master_key", "access_key",
-                          "masterKey", "accessKey",
-                          re.compile("secret", re.I), re.compile("token", re.I)]
+#: A config key is secret when one of its word parts starts with one of these
+#: (the key split on ``_ - .`` and whitespace and at camelCase boundaries,
+#: compared lower-cased): ``db_password``, ``redisPass``, ``userPwd``,
+#: ``api_key``, ``masterKey``, ``keys``, ``accessToken``, ``SECRET``.
+SECRET_WORD_STEMS: tuple[str, ...] = ("pass", "pwd", "secret", "token", "key")
+#: ... or when it contains one of these anywhere, word boundary or not
+#: (``dbpassword``, ``clientsecret``; Egg masks ``/secret/i``).
+SECRET_SUBSTRINGS: tuple[str, ...] = ("passwd", "password", "secret", "token")
+
+_KEY_SEPARATORS = re.compile(r"[_\-.\s]+")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def key_words(key: str) -> list[str]:
+    """The lower-cased word parts of a config key: ``"APIKey_id"`` → ``["api", "key", "id"]``."""
+    words = []
+    for part in _KEY_SEPARATORS.split(key):
+        words += [word.lower() for word in _CAMEL_BOUNDARY.split(part) if word]
+    return words
+
+
+def is_secret_key(key: str) -> bool:
+    """Whether the dump masks ``key``'s value (see :data:`SECRET_WORD_STEMS`).
+
+    ``monkey`` and ``bypass`` are kept (no word part starts with a stem);
+    ``keyboard`` and ``passenger`` are masked, as masking too much only hides
+    a value from the dump while masking too little leaks one.
+    """
+    lowered = key.lower()
+    if any(part in lowered for part in SECRET_SUBSTRINGS):
+        return True
+    return any(word.startswith(SECRET_WORD_STEMS) for word in key_words(key))
 
 
 def _hit(key: str, ignore: list) -> bool:
+    if is_secret_key(key):
+        return True
     for item in ignore:
         if isinstance(item, str) and item == key:
             return True
@@ -56,7 +85,7 @@ def _hit(key: str, ignore: list) -> bool:
     return False
 
 
-def _describe(value: Any) -> Any:
+def _describe(value: Any, ignore: Optional[list] = None) -> Any:
     if inspect.isclass(value):
         return f"<Class {value.__name__}>"
     if inspect.iscoroutinefunction(value):
@@ -70,7 +99,7 @@ def _describe(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, (set, frozenset, tuple)):
-        return [mask_config(v) for v in value]
+        return [mask_config(v, ignore) for v in value]
     return f"<Object {type(value).__name__}>"
 
 
@@ -91,15 +120,20 @@ def _mask_leaf(value: Any) -> Any:
 
 
 def mask_config(value: Any, ignore: Optional[list] = None) -> Any:
-    """A JSON-safe copy of ``value`` with secret keys masked as Egg does (``<String len: 6>``)."""
-    ignore = DUMP_IGNORE if ignore is None else ignore
+    """A JSON-safe copy of ``value`` with secret keys masked as Egg does (``<String len: 6>``).
+
+    Every key for which :func:`is_secret_key` holds is masked, and so is
+    every key equal to a name in ``ignore`` or matching a compiled pattern
+    in it (``config.dump.ignore``).
+    """
+    ignore = [] if ignore is None else ignore
     if isinstance(value, dict):
         return {str(k): (_mask_leaf(v) if _hit(str(k), ignore) else mask_config(v, ignore)) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_config(v, ignore) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    return _describe(value)
+    return _describe(value, ignore)
 
 
 class EggCore:
@@ -183,7 +217,12 @@ class EggCore:
         self.dump_timing()
 
     async def server_did_ready(self) -> None:
+        recorded = len(self.timing.items)
         await self.lifecycle.trigger_server_did_ready()
+        if len(self.timing.items) != recorded:
+            # These hooks come after the ready-time dump: write it again so that
+            # run/<type>_timing.json keeps agreeing with timing.total().
+            self.dump_timing()
 
     # -- run/ ----------------------------------------------------------------------------
     @property
@@ -195,9 +234,8 @@ class EggCore:
         rundir = self.rundir
         try:
             rundir.mkdir(parents=True, exist_ok=True)
-            ignore = list(DUMP_IGNORE)
             extra = (self.config.get("dump") or {}).get("ignore") or []
-            ignore += [re.compile(i) if isinstance(i, str) and i.startswith("^") else i for i in extra]
+            ignore = [re.compile(i) if isinstance(i, str) and i.startswith("^") else i for i in extra]
             data = {"config": mask_config(dict(self.config), ignore),
                     "plugins": {n: p.to_dict() for n, p in (self.plugins or {}).items()},
                     "app_info": self.app_info.to_dict()}

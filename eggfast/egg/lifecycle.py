@@ -81,7 +81,13 @@ class Timing:
             item["duration"] = round(item["end"] - item["start"], 3)
 
     def total(self) -> float:
-        return round(self._now(), 3)
+        """Milliseconds from the start to the end of the last finished step (0.0 before any).
+
+        Not "until now": read later (``eggfast dev`` prints the agent's
+        figure after the app loaded), it is still the figure that was dumped.
+        """
+        ends = [item["end"] for item in self.items if item["end"] is not None]
+        return max(ends) if ends else 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"pid": os.getpid(), "started_at": self.origin, "total_ms": self.total(), "items": self.items}

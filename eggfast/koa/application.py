@@ -12,6 +12,7 @@ from eggfast.twins import select
 from eggfast.koa._compose import compose as default_compose
 from eggfast.attrdict import AttrDict, deep_merge
 from eggfast.defaults import KOA as KOA_DEFAULTS
+from eggfast.errors import error_status
 from eggfast.events import EventEmitter
 from eggfast.server.limits import ServerLimits
 from eggfast.server._protocol import RawRequest
@@ -140,8 +141,18 @@ class Application(EventEmitter):
         return super().emit(event, *args)
 
     def onerror(self, err: BaseException, ctx: Any = None) -> None:
-        """Default ``error`` handling: log unless 404, exposed, or ``silent``."""
+        """Default ``error`` handling: log unless 404, exposed, or ``silent``.
+
+        A 5xx is logged at ERROR with its traceback; a client error (< 500) as
+        one WARN line without it (see :func:`eggfast.logger.log_request_error`).
+        """
         if self.silent or getattr(err, "status", None) == 404 or getattr(err, "expose", False):
+            return
+        status = error_status(err)
+        if status < 500:
+            from eggfast.logger.context_logger import log_request_error
+
+            log_request_error(self.logger, err, status, ctx)
             return
         where = f" ({ctx.method} {ctx.url})" if ctx is not None else ""
         self.logger.error("Unhandled error%s: %s", where, err, exc_info=err)

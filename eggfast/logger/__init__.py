@@ -9,7 +9,14 @@ Use :func:`setup_loggers` once per application or agent and
 """
 from __future__ import annotations
 
-from eggfast.logger.context_logger import ClassLogger, ContextLogger, class_logger, context_prefix, trace_id
+from eggfast.logger.context_logger import (
+    ClassLogger,
+    ContextLogger,
+    class_logger,
+    context_prefix,
+    log_request_error,
+    trace_id,
+)
 from eggfast.logger.formatter import NONE, EggFormatter, error_title, level_name, parse_level
 from eggfast.logger.setup import (
     EggLogger,
@@ -33,6 +40,7 @@ __all__ = [
     "error_title",
     "install_context_loggers",
     "level_name",
+    "log_request_error",
     "parse_level",
     "resolve_log_dir",
     "setup_loggers",

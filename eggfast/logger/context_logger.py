@@ -12,7 +12,7 @@ from typing import Any, Mapping, MutableMapping, Optional
 
 from eggfast.logger.formatter import error_title
 
-__all__ = ["ContextLogger", "ClassLogger", "context_prefix", "class_logger", "trace_id"]
+__all__ = ["ContextLogger", "ClassLogger", "context_prefix", "class_logger", "trace_id", "log_request_error"]
 
 _TRACE_HEADERS = ("x-trace-id", "x-request-id")
 
@@ -139,3 +139,32 @@ def class_logger(ctx: Any, path_name: Optional[str], logger: Any = None) -> Any:
     if not path_name:
         return base
     return ClassLogger(base, path_name)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def log_request_error(logger: Any, err: BaseException, status: int, ctx: Any = None) -> None:
+    """Log the error a request (or background task) ended with, once.
+
+    * ``status >= 500``: ERROR, ``ErrorName: message`` and the traceback.
+    * A client error (``status < 500``): one WARN line
+      ``<status> <ErrorName>: <message>``, line breaks escaped, and no
+      traceback unless ``logger`` is enabled for DEBUG.  A client can send
+      bad requests at will, so they must stay cheap to log.  A
+      :class:`ContextLogger`'s prefix already names the request; with any
+      other logger `` (METHOD path)`` of ``ctx`` is appended.
+    """
+    if status >= 500:
+        logger.error(err, exc_info=err)
+        return
+    line = f"{status} {error_title(err)}"
+    if ctx is not None and not isinstance(logger, ContextLogger):
+        try:
+            line = f"{line} ({ctx.method} {ctx.path})"
+        except Exception:  # a half-built context: the line without the request
+            pass
+    enabled = getattr(logger, "isEnabledFor", None)
+    debug = bool(enabled(logging.DEBUG)) if callable(enabled) else False
+    logger.warning(_one_line(line), exc_info=err if debug else None)

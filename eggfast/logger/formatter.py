@@ -2,12 +2,15 @@
 
 Errors follow the message on the next lines as a Python traceback.  A log
 call whose message *is* an exception (``logger.error(err)``, as Egg code
-writes it) prints ``ErrorName: message`` and that error's traceback.
+writes it) prints ``ErrorName: message`` (the error's class name) and that
+error's traceback.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any, Optional, Union
+
+from eggfast.errors import error_name
 
 __all__ = ["EggFormatter", "NONE", "parse_level", "level_name", "error_title"]
 
@@ -51,10 +54,9 @@ def level_name(levelno: int) -> str:
 
 
 def error_title(err: BaseException) -> str:
-    """``ErrorName: message`` (the error's ``name`` attribute wins over its class name)."""
-    name = getattr(err, "name", None)
-    if not isinstance(name, str) or not name:
-        name = type(err).__name__
+    """``ErrorName: message``; the name is :func:`eggfast.errors.error_name` (the class, e.g.
+    ``AttributeError``, never ``AttributeError.name``)."""
+    name = error_name(err)
     text = str(err)
     return f"{name}: {text}" if text else name
 

@@ -26,6 +26,7 @@ from typing import Any, Awaitable, Callable, Iterable, Mapping
 from urllib.parse import quote, urlencode
 
 from eggfast.errors import RouterError
+from eggfast.http.hdrs import REDIRECT_STATUSES
 from eggfast.koa._compose import compose
 from eggfast.router.patterns import parse_path, shape
 from eggfast.router.table import build_table
@@ -234,16 +235,22 @@ class Router:
         return self._verb(None, args)
 
     def redirect(self, source: str, destination: str, status: int = 302) -> "Router":
-        """Answer every method on ``source`` with a redirect to ``destination``.
+        """Answer every method on ``source`` with ``ctx.redirect(destination)`` and ``status``.
 
         ``destination`` may be a route name (resolved when a request comes).
+        The answer is ``ctx.redirect``'s: an encoded ``Location`` and an
+        HTML-escaped ``Redirecting to <a href=...>`` body for clients that
+        accept HTML, plain text otherwise.  ``status`` must be a redirect
+        status (300, 301, 302, 303, 305, 307, 308).
         """
+        if status not in REDIRECT_STATUSES:
+            raise RouterError(f"router.redirect({source!r}, {destination!r}): {status!r} is not a redirect "
+                              f"status (use one of {', '.join(map(str, sorted(REDIRECT_STATUSES)))})")
 
         def handler(ctx: Any) -> None:
             target = self.url(destination) if destination in self._all_names() else destination
-            ctx.set("Location", target)
-            ctx.status = status
-            ctx.body = f"Redirecting to {target}."
+            ctx.status = status  # ctx.redirect keeps a redirect status already set
+            ctx.redirect(target)
 
         return self.register(source, None, [handler])
 

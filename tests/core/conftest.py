@@ -15,19 +15,6 @@ def stream_cls() -> type:
     return RecordingStream
 
 
-@pytest.fixture(params=["py", pytest.param("c", marks=pytest.mark.c_extension)])
-def context_twin(request):
-    """The ``context`` twin (Context/Request/Response/respond) an ``app`` is built on: both run in every session."""
-    from eggfast.twins import select
-
-    twins = select("context")
-    if request.param == "py":
-        return twins.pure
-    if twins.compiled is None:
-        pytest.skip("compiled context twin not built")
-    return twins.compiled
-
-
 @pytest.fixture
 def app(context_twin) -> Application:
     application = Application(context_twin=context_twin)

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from loader_helpers import fixture_dir
 
@@ -111,3 +115,42 @@ def test_dev_reads_config_env_file():
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0, out
+
+
+@pytest.fixture(scope="module")
+def dev_output(tmp_path_factory):
+    """One `eggfast dev` run of examples/hello (run/ and logs/ in a tmp dir): ``(stdout, rundir)``."""
+    tmp = tmp_path_factory.mktemp("dev")
+    rundir = tmp / "run"
+    env = {k: v for k, v in os.environ.items() if k != "EGG_SERVER_ENV"}
+    env["EGG_APP_CONFIG"] = json.dumps({"rundir": str(rundir), "logger": {"dir": str(tmp / "logs")}})
+    proc = subprocess.Popen([sys.executable, "-m", "eggfast", "dev", "--base-dir", "examples/hello", "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: list[str] = []
+    try:
+        lines = wait_listening(proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=20)
+    out = "".join(lines) + rest
+    assert proc.returncode == 0, out
+    return out, rundir
+
+
+def test_dev_says_it_does_not_reload(dev_output):
+    out, _ = dev_output
+    lines = out.splitlines()
+    notice = [line for line in lines if "reload" in line]
+    assert notice == ["[eggfast dev] no reload: file changes are not picked up; "
+                      "restart eggfast dev to apply them"], out
+    assert lines.index(notice[0]) < 3  # said at start, before loading
+
+
+def test_dev_start_times_are_the_dumped_ones(dev_output):
+    out, rundir = dev_output
+    found = re.search(r"ready in \d+ ms \(agent (\d+) ms, app (\d+) ms\)", out)
+    assert found, out
+    for printed, name in ((found.group(1), "agent_timing.json"), (found.group(2), "application_timing.json")):
+        dump = json.loads((rundir / name).read_text())
+        assert printed == f"{dump['total_ms']:.0f}", (name, printed, dump["total_ms"])
+        assert dump["total_ms"] == max(item["end"] for item in dump["items"])

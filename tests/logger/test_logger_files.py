@@ -91,13 +91,18 @@ def test_exceptions_are_logged_with_traceback(log_app, read_log):
     assert "division\nTraceback" in text and "ZeroDivisionError" in text
 
 
-def test_error_name_attribute_wins(log_app, read_log):
+def test_error_name_attribute_wins_only_on_http_errors(log_app, read_log):
+    from eggfast.errors import HttpError
+
     app = log_app()
     setup_loggers(app)
-    err = ValueError("bad json")
-    err.name = "SyntaxError"
+    app.logger.error(HttpError(400, "bad json", name="SyntaxError"))
+    err = ValueError("bad value")
+    err.name = "SyntaxError"  # on other errors ``name`` may mean anything (AttributeError.name...)
     app.logger.error(err)
-    assert "SyntaxError: bad json" in read_log("demo-web.log")
+    text = read_log("demo-web.log")
+    assert "SyntaxError: bad json" in text
+    assert "ValueError: bad value" in text and "SyntaxError: bad value" not in text
 
 
 def test_levels_from_config(log_app, read_log):

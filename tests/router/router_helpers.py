@@ -74,6 +74,12 @@ class FakeCtx:
     def throw(self, status: int, msg: Optional[str] = None) -> None:
         raise HttpError(status, msg)
 
+    def redirect(self, url: str) -> None:
+        """Records the target; the real answer is tested in tests/core/test_core_router_redirect.py."""
+        self.headers["Location"] = url
+        if not 300 <= self.status < 400:
+            self.status = 302
+
 
 async def run(router: Router, method: str, path: str) -> FakeCtx:
     """Run the router middleware on a fake ctx; a fall-through sets ``trace=['next']``."""

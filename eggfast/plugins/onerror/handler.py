@@ -2,8 +2,10 @@
 
 :func:`install_onerror` puts :func:`onerror` on the app's own Context class
 (replacing Koa's plain-text default) and adds an ``error`` listener that logs
-every error once: status >= 500 with ``ctx.logger.error``, anything else with
-``ctx.logger.warning`` (``app.logger`` when there is no context).
+every error once with ``ctx.logger`` (``app.logger`` when there is no
+context): status >= 500 at ERROR with the traceback, a client error as one
+WARN line without it (with it when the logger is at DEBUG), so that clients
+sending bad requests cannot make the server write tracebacks.
 
 The response (research/egg-features.md §1.6 "onerror"):
 
@@ -36,8 +38,9 @@ import orjson
 
 from eggfast.app import accept_json
 from eggfast.koa.context import error_after_head
-from eggfast.errors import InvalidHeaderError
+from eggfast.errors import InvalidHeaderError, NonErrorThrown, error_name, error_status
 from eggfast.http.hdrs import STATUS_REASONS
+from eggfast.logger.context_logger import log_request_error
 from eggfast.koa.respond import close_body_soon
 from eggfast.koa.response import is_stream_body, json_bytes
 
@@ -83,18 +86,7 @@ def is_prod(app: Any) -> bool:
 
 def detect_status(err: BaseException) -> int:
     """The error's HTTP status: ``status`` / ``status_code`` in 400..599, 404 for a missing file, else 500."""
-    if isinstance(err, FileNotFoundError) or getattr(err, "code", None) == "ENOENT":
-        return 404
-    for attr in ("status", "status_code"):
-        status = getattr(err, attr, None)
-        if isinstance(status, int) and not isinstance(status, bool) and 400 <= status <= 599:
-            return status
-    return 500
-
-
-def _error_name(err: BaseException) -> str:
-    name = getattr(err, "name", None)
-    return name if isinstance(name, str) and name else type(err).__name__
+    return error_status(err)
 
 
 def _error_message(err: BaseException) -> str:
@@ -108,7 +100,7 @@ def _stack(err: BaseException) -> str:
 
 def detect_error_message(ctx: Any, err: BaseException) -> str:
     """The message to show: ``Problems parsing JSON`` for a bad JSON request body."""
-    if detect_status(err) == 400 and (_error_name(err) == "SyntaxError" or isinstance(err, json.JSONDecodeError)):
+    if detect_status(err) == 400 and (error_name(err) == "SyntaxError" or isinstance(err, json.JSONDecodeError)):
         try:
             if ctx.request.is_(*_JSON_REQUEST_TYPES):
                 return "Problems parsing JSON"
@@ -183,7 +175,7 @@ def error_page(ctx: Any, err: BaseException, status: int, template_path: str = "
     ``{{ name }}``, ``{{ message }}``, ``{{ status }}``, ``{{ stack }}``,
     ``{{ method }}`` and ``{{ url }}`` are filled in (HTML-escaped)."""
     values = {
-        "name": _error_name(err),
+        "name": error_name(err),
         "message": _error_message(err),
         "status": str(status),
         "stack": _stack(err),
@@ -230,7 +222,7 @@ def _html(err: BaseException, ctx: Any) -> None:
         return
     ctx.status = status
     if _env(app) == "unittest":
-        ctx.body = f"{_error_name(err)}: {_error_message(err)}\n{_stack(err)}"
+        ctx.body = f"{error_name(err)}: {_error_message(err)}\n{_stack(err)}"
         return
     ctx.body = error_page(ctx, err, status, options.get("template_path") or "")
 
@@ -245,7 +237,7 @@ def _json(err: BaseException, ctx: Any) -> None:
         data = {"code": code, "message": detect_error_message(ctx, err), "errors": getattr(err, "errors", None)}
         if status >= 500 and not is_prod(ctx.app):
             data["stack"] = _stack(err)
-            data["name"] = _error_name(err)
+            data["name"] = error_name(err)
             for key, value in (vars(err).items() if hasattr(err, "__dict__") else ()):
                 if not key.startswith("_") and not data.get(key):
                     data[key] = value
@@ -310,7 +302,7 @@ def onerror(ctx: Any, err: Any) -> None:
             described = orjson.dumps(err, option=orjson.OPT_NON_STR_KEYS).decode()
         except TypeError:
             described = repr(err)
-        wrapped = Exception(f"non-error thrown: {described}")
+        wrapped = NonErrorThrown(f"non-error thrown: {described}")
         if isinstance(err, Mapping):
             for key in ("status", "headers", "name", "message"):
                 if err.get(key) is not None:
@@ -390,7 +382,8 @@ def _render(ctx: Any, err: BaseException, status: int) -> None:
 
 
 def log_error(app: Any, err: BaseException, ctx: Any = None) -> None:
-    """The ``error`` listener: 5xx → ``error``, others → ``warning``, unless filtered out."""
+    """The ``error`` listener: logs ``err`` once with :func:`eggfast.logger.log_request_error`
+    (5xx: ERROR with traceback; client errors: one WARN line), unless filtered out."""
     app_filter = _options(app).get("app_error_filter")
     if callable(app_filter) and app_filter(err, ctx) is False:
         return
@@ -399,17 +392,10 @@ def log_error(app: Any, err: BaseException, ctx: Any = None) -> None:
     if logger is None:
         logger = app.logger
     try:
-        if status >= 500:
-            logger.error(err, exc_info=err)
-        else:
-            logger.warning(err, exc_info=err)
+        log_request_error(logger, err, status, ctx)
     except Exception as failure:  # a broken context logger must not hide the error
-        fallback = app.logger
-        if status >= 500:
-            fallback.error(err, exc_info=err)
-        else:
-            fallback.warning(err, exc_info=err)
-        fallback.error(failure, exc_info=failure)
+        log_request_error(app.logger, err, status, ctx)
+        app.logger.error(failure, exc_info=failure)
 
 
 def install_onerror(app: Any) -> None:
