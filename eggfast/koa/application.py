@@ -12,7 +12,8 @@ from eggfast.twins import select
 from eggfast.koa._compose import compose as default_compose
 from eggfast.attrdict import AttrDict, deep_merge
 from eggfast.defaults import KOA as KOA_DEFAULTS
-from eggfast.errors import error_status
+from eggfast.errors import ConfigError, error_status
+from eggfast.http.cookies import CookiesProperty, Keygrip
 from eggfast.events import EventEmitter
 from eggfast.server.limits import ServerLimits
 from eggfast.server._protocol import RawRequest
@@ -59,7 +60,7 @@ class Application(EventEmitter):
         self.core_logger = logging.getLogger("eggfast.core")
         self.controller = SimpleNamespace()
         self.context_twin = core = context_twin or select("context").active
-        self.context_class: type = type("Context", (core.context.Context,), {})
+        self.context_class: type = type("Context", (core.context.Context,), {"cookies": CookiesProperty()})
         self.request_class: type = type("Request", (core.request.Request,), {})
         self.response_class: type = type("Response", (core.response.Response,), {})
         self._respond = core.respond.respond
@@ -74,6 +75,26 @@ class Application(EventEmitter):
     @property
     def env(self) -> str:
         return self.config.env
+
+    @property
+    def keys(self) -> list[str]:
+        """``config.keys`` as a list (comma-separated in config); signs and seals cookies."""
+        keys = self.config.get("keys") or ""
+        if isinstance(keys, str):
+            keys = [k.strip() for k in keys.split(",")]
+        keys = [k for k in keys if k]
+        if not keys:
+            raise ConfigError("Please set config.keys first: add keys = \"<secret>\" (comma-separated, newest "
+                              "first) to config/config.default.py or Application(config={\"keys\": ...})")
+        return keys
+
+    @property
+    def keygrip(self) -> Keygrip:
+        """Signs and seals cookies with :attr:`keys` (made once, when first needed)."""
+        keygrip = self.__dict__.get("_keygrip")
+        if keygrip is None:
+            keygrip = self.__dict__["_keygrip"] = Keygrip(self.keys)
+        return keygrip
 
     @property
     def router(self) -> Any:
