@@ -20,29 +20,44 @@
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, AsyncIterator, Optional
 
-from eggfast.errors import InvalidHeaderError
+import orjson
+
+from eggfast.errors import HttpError, InvalidHeaderError
 from eggfast.server._protocol import RawRequest
 
 __all__ = ["RecordingStream", "BytesBody", "make_raw"]
 
 
 class BytesBody:
-    """A request body held in memory (the BodyReader interface)."""
+    """A request body held in memory (the BodyReader interface).
+
+    ``read(limit)`` raises ``HttpError(413)`` over ``limit`` as the protocol
+    does; ``reads`` counts the whole-body reads.
+    """
 
     complete = True
 
     def __init__(self, data: bytes = b"", chunks: Optional[list[bytes]] = None) -> None:
         self._chunks = chunks if chunks is not None else ([data] if data else [])
+        self.reads = 0
 
-    async def read(self, limit: Optional[int] = None) -> bytes:
+    @property
+    def data(self) -> bytes:
         return b"".join(self._chunks)
 
-    def __aiter__(self):
+    async def read(self, limit: Optional[int] = None) -> bytes:
+        self.reads += 1
+        data = self.data
+        if limit is not None and len(data) > limit:
+            raise HttpError(413, "request entity too large")
+        return data
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
         return self._gen()
 
-    async def _gen(self):
+    async def _gen(self) -> AsyncIterator[bytes]:
         for chunk in self._chunks:
             yield chunk
 
@@ -114,6 +129,9 @@ class RecordingStream:
     @property
     def text(self) -> str:
         return self.body.decode()
+
+    def json(self) -> Any:
+        return orjson.loads(self.body)
 
     def header(self, name: str) -> Optional[str]:
         """The value of a header (several lines joined with ', '), None if absent."""

@@ -6,11 +6,11 @@ together.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Optional
 
 from eggfast.server._protocol import RawRequest
+from eggfast.testing import BytesBody, RecordingStream
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apps"
 
@@ -19,64 +19,8 @@ def fixture_dir(name: str) -> Path:
     return FIXTURES / name
 
 
-class _Body:
-    complete = True
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    async def read(self, limit: Optional[int] = None) -> bytes:
-        return self.data
-
-    def __aiter__(self):
-        async def gen():
-            if self.data:
-                yield self.data
-        return gen()
-
-
-class Result:
-    """What one in-process request produced."""
-
-    def __init__(self) -> None:
-        self.headers_sent = False
-        self.status: Optional[int] = None
-        self.headers: list = []
-        self.chunks: list[bytes] = []
-        self.ended = False
-
-    writable = property(lambda self: not self.ended)
-
-    def send(self, status: int, reason: Any, headers: list, body: bytes) -> None:
-        self.status, self.headers, self.headers_sent, self.ended = status, list(headers), True, True
-        self.chunks.append(body)
-
-    def start(self, status: int, reason: Any, headers: list) -> None:
-        self.status, self.headers, self.headers_sent = status, list(headers), True
-
-    async def write(self, chunk: bytes) -> None:
-        self.chunks.append(bytes(chunk))
-
-    def end(self) -> None:
-        self.ended = True
-
-    def abort(self) -> None:
-        self.ended = True
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(self.chunks)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def header(self, name: str) -> Optional[str]:
-        values = [v for n, v in self.headers if n.lower() == name.lower()]
-        return ", ".join(values) if values else None
+#: what one in-process request produced (the package's public fake stream)
+Result = RecordingStream
 
 
 async def request(app: Any, method: str = "GET", url: str = "/", *, headers: Optional[dict] = None,
@@ -85,7 +29,7 @@ async def request(app: Any, method: str = "GET", url: str = "/", *, headers: Opt
     hdrs.update({k.lower(): v for k, v in (headers or {}).items()})
     if body:
         hdrs.setdefault("content-length", str(len(body)))
-    raw = RawRequest(method, url, "1.1", hdrs, _Body(body), ("127.0.0.1", 50000), ("127.0.0.1", 7001), False)
+    raw = RawRequest(method, url, "1.1", hdrs, BytesBody(body), ("127.0.0.1", 50000), ("127.0.0.1", 7001), False)
     result = Result()
     await app.handler(raw, result)
     return result

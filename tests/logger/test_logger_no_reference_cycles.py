@@ -9,20 +9,7 @@ from eggfast.koa.context import Context
 from eggfast.logger.context_logger import ContextLogger
 from eggfast.logger.setup import install_context_loggers
 from eggfast.server._protocol import RawRequest
-from eggfast.testing import RecordingStream
-
-
-class _Body:
-    complete = True
-
-    async def read(self, limit=None):
-        return b""
-
-    def __aiter__(self):
-        async def gen():
-            if False:
-                yield b""
-        return gen()
+from eggfast.testing import BytesBody, RecordingStream
 
 
 
@@ -42,7 +29,7 @@ async def test_logging_through_ctx_logger_leaves_no_context_garbage():
         ctx.body = "ok"
 
     app.use(handler)
-    raw = RawRequest("GET", "/", "1.1", {"host": "x"}, _Body(), ("127.0.0.1", 1), ("127.0.0.1", 2))
+    raw = RawRequest("GET", "/", "1.1", {"host": "x"}, BytesBody(), ("127.0.0.1", 1), ("127.0.0.1", 2))
     gc.collect()
     gc.disable()
     try:
@@ -60,7 +47,7 @@ async def test_logging_through_ctx_logger_leaves_no_context_garbage():
 def test_ctx_logger_is_still_one_object_while_held():
     app = Application(silent=True)
     install_context_loggers(app.context_class)
-    raw = RawRequest("GET", "/", "1.1", {"host": "x"}, _Body(), ("127.0.0.1", 1), ("127.0.0.1", 2))
+    raw = RawRequest("GET", "/", "1.1", {"host": "x"}, BytesBody(), ("127.0.0.1", 1), ("127.0.0.1", 2))
     ctx = app.context_class(app, raw, RecordingStream())
     held = ctx.logger
     assert ctx.logger is held

@@ -3,86 +3,16 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import orjson
 import pytest
 
 from eggfast.koa.application import Application
-from eggfast.errors import HttpError
 from eggfast.server._protocol import RawRequest
+from eggfast.testing import BytesBody, RecordingStream
 
 
-class MemoryBody:
-    """A request body held in memory; ``read(limit)`` raises 413 over the limit like the protocol."""
-
-    complete = True
-
-    def __init__(self, data: bytes = b"") -> None:
-        self.data = data
-        self.reads = 0
-
-    async def read(self, limit: Optional[int] = None) -> bytes:
-        self.reads += 1
-        if limit is not None and len(self.data) > limit:
-            raise HttpError(413, "request entity too large")
-        return self.data
-
-    def __aiter__(self):
-        return self._gen()
-
-    async def _gen(self):
-        if self.data:
-            yield self.data
-
-
-class Recorder:
-    """A ResponseStream that keeps what was sent."""
-
-    def __init__(self) -> None:
-        self.headers_sent = False
-        self.ended = False
-        self.aborted = False
-        self.status: Optional[int] = None
-        self.reason = ""
-        self.headers: list[tuple[str, str]] = []
-        self.chunks: list[bytes] = []
-
-    @property
-    def writable(self) -> bool:
-        return not self.ended and not self.aborted
-
-    def send(self, status: int, reason: str, headers: list, body: bytes) -> None:
-        assert not self.headers_sent
-        self.status, self.reason, self.headers = status, reason, list(headers)
-        self.chunks.append(body)
-        self.headers_sent = self.ended = True
-
-    def start(self, status: int, reason: str, headers: list) -> None:
-        self.status, self.reason, self.headers = status, reason, list(headers)
-        self.headers_sent = True
-
-    async def write(self, chunk: bytes) -> None:
-        self.chunks.append(chunk)
-
-    def end(self) -> None:
-        self.ended = True
-
-    def abort(self) -> None:
-        self.aborted = True
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(self.chunks)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
-
-    def json(self) -> Any:
-        return orjson.loads(self.body)
-
-    def header(self, name: str) -> Optional[str]:
-        values = [v for n, v in self.headers if n.lower() == name.lower()]
-        return ", ".join(values) if values else None
+# the package's public fakes, under the names these tests use
+MemoryBody = BytesBody
+Recorder = RecordingStream
 
 
 def make_raw(method: str = "GET", url: str = "/", headers: Optional[dict] = None, body: bytes = b"",
@@ -121,16 +51,8 @@ def new_app():
     return factory
 
 
-class StrictRecorder(Recorder):
-    """Refuses header values with CR/LF like the real writer."""
-
-    def send(self, status: int, reason: str, headers: list, body: bytes) -> None:
-        from eggfast.errors import InvalidHeaderError
-
-        for name, value in headers:
-            if any(c in value for c in "\r\n\0"):
-                raise InvalidHeaderError(f"invalid value for header {name!r}")
-        super().send(status, reason, headers, body)
+#: RecordingStream already refuses CR/LF/NUL in header values, as the real writer does
+StrictRecorder = RecordingStream
 
 
 @pytest.fixture
