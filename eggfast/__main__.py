@@ -54,6 +54,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     add_arguments(dev)
     dev.set_defaults(func=_dev)
+    from eggfast.cli.start import add_start_arguments, add_stop_arguments, run_start, run_stop
+
+    start = sub.add_parser("start", help="serve in production: a master, an agent and N app workers on one port "
+                                          "(--workers 0: one process)")
+    add_start_arguments(start)
+    start.set_defaults(func=run_start)
+    stop = sub.add_parser("stop", help="stop the master(s) started by `eggfast start` and wait for them to exit")
+    add_stop_arguments(stop)
+    stop.set_defaults(func=run_stop)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -45,7 +45,25 @@ CONFIG: dict[str, Any] = {
     "dump": {"ignore": []},
     # name -> {directory, inject: "app" | "ctx", load_unit, case_style, export}
     "custom_loader": {},
-    "cluster": {"listen": {"hostname": "127.0.0.1", "port": 7001}},
+    # `eggfast start` (docs/cluster.md).  Times are seconds; workers 0 = the
+    # CPUs this process may use (affinity and cgroup quota respected).
+    "cluster": {
+        "listen": {"hostname": "127.0.0.1", "port": 7001},
+        "workers": 0,
+        "worker_start_timeout": 60,
+        "kill_timeout": 30,
+        "worker_timeout": 30,
+        "max_requests": 0,
+        "max_requests_jitter": 0,
+        "refork_limit": 60,
+        "refork_window": 60,
+        "ipc_max_bytes": 1024 * 1024,
+        # on a drain, an idle keep-alive connection stays open this long for a
+        # request already on its way (closing it at once races the client)
+        "drain_idle_grace": 1.0,
+    },
+    # readiness/liveness answers for orchestrators, before any middleware; "" = off
+    "health": {"readiness_path": "", "liveness_path": ""},
     # x-readtime on every response; ``logging`` writes a core log line per request.
     "meta": {
         "enable": True,

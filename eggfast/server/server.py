@@ -92,15 +92,28 @@ class Server:
     def host(self) -> str:
         return self._address[0]
 
-    def close(self) -> None:
-        """Stop accepting; ask every connection to finish its current response and close."""
+    def close(self, idle_grace: float = 0.0) -> None:
+        """Stop accepting; ask every connection to finish its current response and close.
+
+        With ``idle_grace`` > 0 an idle keep-alive connection is not closed at
+        once: a request already on its way is answered (with ``Connection:
+        close``) during that many seconds, then the connection closes.
+        Closing an idle connection at once races a client that is sending on
+        it, which then sees a reset (the cluster drains with a grace).
+        """
         if self._closing:
             return
         self._closing = True
         if self._server is not None:
             self._server.close()
+        if idle_grace <= 0:
+            for protocol in list(self.connections):
+                protocol.shutdown()
+            return
+        loop = asyncio.get_running_loop()
         for protocol in list(self.connections):
-            protocol.shutdown()
+            protocol._closing = True  # the next response says Connection: close
+            loop.call_later(idle_grace, protocol.shutdown)
 
     async def wait_closed(self) -> None:
         """Wait until every connection is closed (aborting them after the shutdown timeout)."""
