@@ -112,12 +112,14 @@ def _daemonize(args: argparse.Namespace, base_dir: Path, title: str) -> int:
     os.close(write_end)
     deadline = time.monotonic() + args.timeout
     data = b""
+    eof = False
     try:
         while time.monotonic() < deadline:
             ready, _, _ = select.select([read_end], [], [], 0.5)
             if ready:
                 chunk = os.read(read_end, 256)
                 if not chunk:
+                    eof = True
                     break
                 data += chunk
                 if b"\n" in data:
@@ -128,7 +130,7 @@ def _daemonize(args: argparse.Namespace, base_dir: Path, title: str) -> int:
         port = data.split()[1].decode()
         _say(f"{title} (master {proc.pid}) serves on port {port}")
         return 0
-    if proc.poll() is None and not data:
+    if not eof:
         _say(f"{title} (master {proc.pid}) did not start within {args.timeout:g}s; stopping it", err=True)
         proc.send_signal(signal.SIGTERM)
         return 1

@@ -42,6 +42,19 @@ CLUSTER_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _become_subreaper() -> None:
+    """Linux: orphans of our children (a worker's own subprocesses) are re-parented to us and reaped
+    here, as they would be by a master running as PID 1."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
 class StartFailed(Exception):
     """A child failed to start; the message is its own error line (or how it died)."""
 
@@ -148,6 +161,7 @@ class Master:
     async def _main(self) -> int:
         loop = self._loop = asyncio.get_running_loop()
         self._done = loop.create_future()
+        _become_subreaper()
         loop.add_signal_handler(signal.SIGCHLD, self._reap)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
             loop.add_signal_handler(sig, self._on_stop_signal, sig)
