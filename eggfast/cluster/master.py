@@ -544,6 +544,8 @@ class Master:
 
     async def _shutdown_with(self, code: int) -> None:
         await self._stop_all(quick=False)
+        if self._signals > 1:
+            code = 1  # a quick shutdown overtook this one
         self.say("stopped")
         if self._done is not None and not self._done.done():
             self._done.set_result(code)
