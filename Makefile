@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 PORT ?= 7001
 HOST ?= 127.0.0.1
 
-.PHONY: venv build run test test-compiled test-pure bench bench-micro bench-deps info clean
+.PHONY: venv build run test test-compiled test-pure test-cluster bench bench-micro bench-deps info clean
 
 BENCH_VENV := .venv-bench
 BENCH_ROUNDS ?= 5
@@ -44,6 +44,10 @@ test-compiled:
 test-pure:
 	@echo "=== pure twins (EGGFAST_NO_EXTENSIONS=1) ==="
 	EGGFAST_NO_EXTENSIONS=1 $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The cluster tests alone (real processes and signals; both runs above include them).
+test-cluster: build
+	EGGFAST_REQUIRE_EXTENSIONS=1 $(PY) -m pytest -q tests/cluster $(PYTEST_ARGS)
 
 # End-to-end: eggfast (compiled, pure), the raw ceiling and five peers under wrk;
 # writes bench/RESULTS.md.  Installs wrk (apt) and the peers (separate venv).
