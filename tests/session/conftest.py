@@ -11,7 +11,7 @@ from session_helpers import FIXTURE
 
 
 @pytest.fixture
-def session_app(context_twin, tmp_path):
+async def session_app(context_twin, tmp_path):
     """``await session_app(session={...}, plugins={...}, store=obj)`` → the ready fixture app."""
     made: list[Application] = []
 

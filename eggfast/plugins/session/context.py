@@ -122,8 +122,10 @@ async def load_from_store(ctx: Any, options: SessionOptions) -> None:
         if session is None:  # expired or malformed: forget what the store holds
             session = Session(max_age=options.max_age)
             session._discard.append(session_id)
-    if session is None or session._discard:
-        session = session or Session(max_age=options.max_age)
+    if session is None:
+        session = Session(max_age=options.max_age)
+        session._clear = True
+    elif session._discard:
         session._clear = True
     elif again:
         session.save()
