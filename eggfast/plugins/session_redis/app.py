@@ -27,6 +27,14 @@ class Boot(eggfast.Boot):
         prefix = (self.app.config.get("session_redis") or {}).get("prefix", "eggfast:sess:")
         if not isinstance(prefix, str):
             raise ConfigError(f"config.session_redis.prefix must be a string, not {prefix!r}")
+        if "retry" not in options:
+            # redis-py's default retries three times with backoff (seconds per
+            # request while Redis is down); one immediate retry still survives a
+            # pooled connection that Redis dropped, then the request is a 503.
+            from redis.asyncio.retry import Retry
+            from redis.backoff import NoBackoff
+
+            options["retry"] = Retry(NoBackoff(), 1)
         try:
             self.client = redis.asyncio.Redis(**options)
         except TypeError as exc:
