@@ -31,13 +31,15 @@ class Browser:
         return "; ".join(f"{name}={value}" for name, value in self.jar.items())
 
     async def get(self, url: str, *, cookie: Optional[str] = None, headers: Optional[dict] = None,
-                  tls: bool = False) -> RecordingStream:
+                  tls: bool = False, method: str = "GET", body: bytes = b"") -> RecordingStream:
         hdrs = dict(headers or {})
+        if body:
+            hdrs["content-length"] = str(len(body))
         header = self.cookie_header() if cookie is None else cookie
         if header:
             hdrs["cookie"] = header
         stream = RecordingStream()
-        await self.app.handler(make_raw("GET", url, hdrs, tls=tls), stream)
+        await self.app.handler(make_raw(method, url, hdrs, body, tls=tls), stream)
         self.set_cookies = stream.header_values("set-cookie")
         for line in self.set_cookies:
             name, _, value = line.split(";", 1)[0].partition("=")

@@ -11,7 +11,7 @@ from eggfast.plugins.session.options import MaxAge, check_max_age
 __all__ = ["Session", "dump_data", "dump_payload", "load_payload"]
 
 
-class Session(MutableMapping):
+class Session(MutableMapping[str, Any]):
     """The session of one request: ``ctx.session["user"] = …``, ``.get()``, ``del``, ``len``.
 
     Values must be JSON-serializable (orjson): a value that is not raises a
