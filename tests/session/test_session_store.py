@@ -217,3 +217,15 @@ def test_store_error_is_an_unexposed_503():
     assert (err.status, err.expose) == (503, False)
     assert str(err) == "session store MemoryStore.get() failed: OSError: disk full"
     assert "timed out" in str(SessionStoreError(MemoryStore(), "set", TimeoutError()))
+
+
+async def test_an_id_signed_with_an_older_key_is_signed_again(session_app):
+    store = MemoryStore()
+    app = await session_app(store=store)
+    browser = Browser(app)
+    await browser.json("/set?user=tom")
+    session_id = browser.jar["EGG_SESS"]
+    old_sig = Keygrip(["an-older-key"]).sign(f"EGG_SESS={session_id}")
+    assert (await browser.json("/", cookie=f"EGG_SESS={session_id}; EGG_SESS.sig={old_sig}"))["data"] == \
+        {"user": "tom"}
+    assert browser.jar["EGG_SESS.sig"] == sign(session_id) and browser.session_line() is not None

@@ -20,7 +20,7 @@ from eggfast.plugins.session.options import SessionOptions
 from eggfast.plugins.session.session import Session, dump_data, dump_payload, load_payload
 from eggfast.plugins.session.store import call_store, store_name
 
-__all__ = ["SLOT", "SessionProperty", "load_from_store", "commit", "new_session_id"]
+__all__ = ["SLOT", "SessionProperty", "load_from_cookie", "load_from_store", "commit", "new_session_id"]
 
 SLOT = "_eggfast_session"
 #: secrets.token_urlsafe(24): 32 characters of base64url, 192 random bits
@@ -102,7 +102,7 @@ def load_from_cookie(ctx: Any, options: SessionOptions) -> Session:
         else:
             session = Session(max_age=options.max_age)
     elif again:
-        session.save()  # opened with an older key: write it again under the first
+        session._forced = True  # opened with an older key: seal it again under the first
     return session
 
 
@@ -116,19 +116,14 @@ async def load_from_store(ctx: Any, options: SessionOptions) -> None:
     if raw is None:
         _warn(ctx, "[session][missed] %s: %s has no session for this id; starting a new one",
               options.key, store_name(store))
-        session = None
-    else:
-        session = _from_payload(ctx, options, raw, session_id)
-        if session is None:  # expired or malformed: forget what the store holds
-            session = Session(max_age=options.max_age)
-            session._discard.append(session_id)
-    if session is None:
+    session = _from_payload(ctx, options, raw, session_id) if raw is not None else None
+    if session is None:  # missed, expired or malformed: start over and clear the cookie
         session = Session(max_age=options.max_age)
         session._clear = True
-    elif session._discard:
-        session._clear = True
+        if raw is not None:
+            session._discard.append(session_id)  # forget what the store holds
     elif again:
-        session.save()
+        session._forced = True  # signed with an older key: sign it again with the first
     ctx.__dict__[SLOT] = session
 
 

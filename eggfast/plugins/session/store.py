@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from typing import Any, Optional, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from eggfast.errors import HttpError
 
@@ -99,7 +99,3 @@ async def call_store(store: Any, operation: str, timeout: float, *args: Any) -> 
     except Exception as exc:
         raise SessionStoreError(store, operation, exc) from exc
 
-
-def describe(store: Optional[Any]) -> str:
-    """``"cookie"`` or the store's name, for start-up logs."""
-    return "cookie" if store is None else store_name(store)
