@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eggfast.plugins.session.context import SessionProperty
+from eggfast.plugins.session.context import SLOT, SessionProperty
 from eggfast.plugins.session.options import SessionOptions
 
 __all__ = ["session_options", "configure"]
@@ -27,6 +27,7 @@ def configure(app: Any) -> SessionOptions:
         if name != "store":
             setattr(options, name, getattr(parsed, name))
     app.context_class.session = SessionProperty(options)
+    setattr(app.context_class, SLOT, None)
     if not options.http_only:
         app.core_logger.warning("[session] config.session.http_only is False: scripts in the page can read "
                                 "the session cookie; set it to True unless they must")
