@@ -17,7 +17,8 @@ pure twins (EGGFAST_NO_EXTENSIONS=1); otherwise compiled twins are required.
 headers, most of them outside the protocol's table of common names) instead
 of wrk's three.  ``--egg`` serves bench/e2e/egg_app instead: an Egg app
 with the default plugins and middleware (meta, site_file, notfound,
-body_parser, override_method) and a class controller.
+body_parser, override_method, session) and a class controller that does not
+read ``ctx.session``.
 """
 from __future__ import annotations
 

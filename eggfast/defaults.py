@@ -2,7 +2,8 @@
 
 :data:`KOA` is what a bare Koa-style ``Application()`` starts from (proxy
 trust, ``config["server"]``); :data:`CONFIG` adds the framework's: core
-middleware, onerror, the loggers, boot and dump settings.
+middleware, onerror, session, the loggers, boot and dump settings (the
+session_redis plugin, off by default, brings :data:`SESSION_REDIS`).
 ``eggfast/config/config.default.py`` merges both (plus the values that come
 from the app's ``app_info``) as the base of every Egg app's config.  Values
 follow Egg's, with snake_case keys; an app's own ``config/config.*.py``
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS"]
+__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS"]
 
 #: the Koa application's defaults (Egg's proxy trust settings; server limits
 #: are in eggfast/server/limits.py and ``server`` overrides them).
@@ -108,6 +109,25 @@ CONFIG: dict[str, Any] = {
         # Optional custom handlers ``fn(err, ctx)``: all, html, json, text, js;
         # and ``accepts(ctx) -> 'json' | 'html' | 'text' | 'js'``.
     },
+    # ctx.session (the session plugin): an encrypted cookie unless app.session_store is set.
+    "session": {
+        "key": "EGG_SESS",
+        # seconds, or "session": a cookie without Max-Age, gone with the browser session
+        "max_age": 86400,
+        "http_only": True,
+        "encrypt": True,
+        # re-issue when less than half of max_age is left
+        "renew": False,
+        # re-issue on every response
+        "rolling": False,
+        "same_site": "lax",
+        # None: Secure on HTTPS requests
+        "secure": None,
+        "path": "/",
+        "domain": None,
+        # seconds an external store may take per call before the request is a 503
+        "store_timeout": 5,
+    },
     "logger": {
         # None: <root>/logs/<app name>/ (root is base_dir in local and
         # unittest, the home directory otherwise).
@@ -132,5 +152,23 @@ CONFIG: dict[str, Any] = {
             "file": "eggfast-schedule.log",
             "console_level": "NONE",
         },
+    },
+}
+
+#: The session_redis plugin's config, merged only when that plugin is enabled
+#: (eggfast/plugins/session_redis/config/config.default.py).
+SESSION_REDIS: dict[str, Any] = {
+    # redis.asyncio.Redis(**client): any other keyword of redis-py may be added
+    "redis": {
+        "client": {
+            "host": "127.0.0.1",
+            "port": 6379,
+            "db": 0,
+            "password": None,
+        },
+    },
+    "session_redis": {
+        # every session id is stored as <prefix><id>
+        "prefix": "eggfast:sess:",
     },
 }

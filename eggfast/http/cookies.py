@@ -73,6 +73,8 @@ class Keygrip:
 
     def verify(self, data: str, digest: str) -> int:
         """The index of the key that signed ``data`` as ``digest``, or -1."""
+        if not digest.isascii():  # hmac.compare_digest refuses non-ASCII str: never a valid digest anyway
+            return -1
         for index in range(len(self.keys)):
             if hmac.compare_digest(self.sign(data, index), digest):
                 return index

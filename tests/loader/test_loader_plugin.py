@@ -8,7 +8,11 @@ import pytest
 
 from loader_helpers import fixture_dir
 
-BUILTIN = ["onerror"]
+BUILTIN = ["onerror", "session"]
+#: declared but off until an app turns it on
+BUILTIN_OFF = ["session_redis"]
+#: every built-in, in Egg's order (session_redis right after the session it needs)
+BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
@@ -16,7 +20,11 @@ def test_only_working_builtin_plugins_are_declared(make_app):
     from eggfast.config.plugin import BUILTIN_PLUGINS
 
     app = make_app("folder-name", env="local")
-    assert list(app.plugins) == BUILTIN == list(BUILTIN_PLUGINS)
+    assert list(app.plugins) == BUILTIN
+    assert BUILTIN + BUILTIN_OFF == list(BUILTIN_PLUGINS)
+    assert "session_redis" not in app.plugins
+    app = make_app("folder-name", env="local", plugins={"session_redis": True})
+    assert list(app.plugins) == BUILTIN_PLUGINS_ORDER
     for name in BUILTIN_PLUGINS:
         root = app.plugins[name].root
         assert root.name == name and app.plugins[name].package == f"eggfast.plugins.{name}"
@@ -41,8 +49,15 @@ def test_app_turns_a_builtin_off(make_app):
 
 def test_app_may_turn_off_a_plugin_eggfast_does_not_ship_yet(make_app):
     """An Egg app's plugin.py often says {"view": False}: that is not an error."""
-    app = make_app("folder-name", plugins={"view": False, "session": False})
+    app = make_app("folder-name", plugins={"view": False, "i18n": False})
     assert list(app.plugins) == BUILTIN
+
+
+def test_app_turns_session_off(make_app):
+    app = make_app("folder-name", plugins={"session": False})
+    assert list(app.plugins) == ["onerror"]
+    assert "session" not in app.loader.middleware_names
+    assert not hasattr(app.context_class, "session")
 
 
 def test_order_implicit_enable_env_and_optional(make_app, caplog):
