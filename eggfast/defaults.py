@@ -19,6 +19,8 @@ __all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS"]
 KOA: dict[str, Any] = {
     "env": "local",
     "proxy": False,
+    # with proxy on, X-Forwarded-* are read only from these peers (addresses or CIDRs)
+    "trusted_proxies": ["127.0.0.1", "::1"],
     "ip_headers": "x-forwarded-for",
     "protocol_headers": "x-forwarded-proto",
     "host_headers": "",
