@@ -8,7 +8,7 @@ import pytest
 
 from loader_helpers import fixture_dir
 
-BUILTIN = ["onerror"]
+BUILTIN = ["onerror", "security"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
