@@ -139,6 +139,11 @@ class Request:
         config = getattr(self.app, "config", None)
         if config is None:
             return default
+        if isinstance(config, dict):
+            # PERF: dict.get directly; AttrDict's Python-level __getattribute__ made
+            # looking up its .get cost more than the read itself.
+            value = dict.get(config, key, default)
+            return default if value is None else value
         getter = getattr(config, "get", None)
         if getter is not None:
             try:

@@ -1,6 +1,6 @@
 """CSRF: the secret, the tokens and the checks (``ctx.csrf``, ``ctx.assert_csrf()``).
 
-* **Secret**: 18 random bytes, base64url, in the cookie ``csrfToken``
+* **Secret**: 16 random bytes as hex, in the cookie ``csrfToken``
   (readable by scripts so that single-page apps can echo it; not signed
   unless ``cookie_options`` says so).
 * **Token** (``ctx.csrf``): ``salt.mac`` where ``mac`` is an HMAC-SHA256 of
@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
 import secrets
 from typing import Any, Mapping, Optional
@@ -26,7 +27,7 @@ from eggfast.errors import HttpError
 from eggfast.plugins.security.domains import is_safe_domain, split_absolute, hostname_of
 from eggfast.plugins.security.options import CsrfOptions
 
-__all__ = ["CsrfError", "new_secret", "create_token", "verify_token", "assert_csrf", "csrf_secret", "request_secret",
+__all__ = ["CsrfError", "new_secret", "plant_secret", "create_token", "verify_token", "assert_csrf", "csrf_secret", "request_secret",
            "ensure_csrf_secret", "rotate_csrf_secret", "token_for"]
 
 _SALT_CHARS = 8
@@ -45,8 +46,8 @@ class CsrfError(HttpError):
 
 
 def new_secret() -> str:
-    """A fresh secret: 18 random bytes, base64url (24 characters)."""
-    return secrets.token_urlsafe(18)
+    """A fresh secret: 16 random bytes as 32 hex digits."""
+    return os.urandom(16).hex()
 
 
 def _mac(secret: str, salt: str) -> str:
@@ -82,12 +83,14 @@ def request_secret(ctx: Any, options: CsrfOptions) -> str:
     secret = store.get(_SECRET_KEY)
     if secret is None:
         secret = ""
-        signed = bool(options.cookie_options.get("signed", False))
-        for name in options.cookie_name:
-            value = ctx.cookies.get(name, signed=signed)
-            if value and _SECRET.match(value):
-                secret = value
-                break
+        # PERF: no Cookie header (a first visit, an API client) needs no parsing at all
+        if ctx.request.headers.get("cookie"):
+            signed = bool(options.cookie_options.get("signed", False))
+            for name in options.cookie_name:
+                value = ctx.cookies.get(name, signed=signed)
+                if value and _SECRET.match(value):
+                    secret = value
+                    break
         store[_SECRET_KEY] = secret
     return secret
 
@@ -102,8 +105,26 @@ def ensure_csrf_secret(ctx: Any, options: CsrfOptions, rotate: bool = False) -> 
     secret = csrf_secret(ctx, options)
     if secret and not rotate:
         return secret
-    secret = new_secret()
+    return plant_secret(ctx, options)
+
+
+def plant_secret(ctx: Any, options: CsrfOptions) -> str:
+    """Make a new secret for this request and set it in the secret cookie."""
+    secret = os.urandom(16).hex()  # new_secret(), inlined: this runs on every first visit
     ctx.__dict__[_NEW_SECRET_KEY] = secret
+    plain = options.plain_cookie
+    headers = ctx.response._headers
+    if plain is not None and "set-cookie" not in headers:
+        # PERF: the default cookie needs none of ctx.cookies.set()'s checks (its name was
+        # checked at start-up, the value is hex) and is written straight into the response's
+        # header dict; tests/security compare the line with what ctx.cookies.set() writes.
+        suffix = plain[1] if ctx.secure else plain[0]
+        names = options.cookie_name
+        if len(names) == 1:
+            headers["set-cookie"] = ("Set-Cookie", f"{names[0]}={secret}{suffix}")
+        else:
+            headers["set-cookie"] = ("Set-Cookie", [f"{name}={secret}{suffix}" for name in names])
+        return secret
     cookie: dict[str, Any] = {"signed": False, "http_only": False, "overwrite": True}
     domain = options.cookie_domain
     if callable(domain):

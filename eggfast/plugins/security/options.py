@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
 from eggfast.errors import ConfigError
-from eggfast.loader.middleware import path_matcher
 
 __all__ = ["SecurityOptions", "CsrfOptions", "Part", "security_options", "CSRF_TYPES", "REFERRER_POLICIES"]
 
@@ -37,6 +36,7 @@ _EGG_NAMES = {"xssProtection": "xss_protection", "referrerPolicy": "referrer_pol
               "reportOnly": "report_only"}
 
 Matcher = Callable[[Any], bool]
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 
 
 @dataclass
@@ -72,6 +72,11 @@ class CsrfOptions(Part):
     supported_requests: tuple[tuple[Optional[Matcher], frozenset[str]], ...] = ()
     #: where a token is looked for, for messages: "header x-csrf-token, query _csrf or body _csrf"
     token_places: str = ""
+    #: every method some rule of ``supported_requests`` checks
+    methods: frozenset[str] = frozenset()
+    #: ``("; path=/; samesite=Lax", the same + "; secure")``: the attributes ctx.cookies.set()
+    #: gives the secret cookie by default, or None when cookie_domain/cookie_options change them
+    plain_cookie: Optional[tuple[str, str]] = None
 
     @property
     def uses_token(self) -> bool:
@@ -79,6 +84,8 @@ class CsrfOptions(Part):
 
     def checks(self, method: str, ctx: Any) -> bool:
         """Whether a request with ``method`` to ``ctx.path`` must pass the check (``supported_requests``)."""
+        if method not in self.methods:
+            return False
         for path_test, methods in self.supported_requests:
             if method in methods and (path_test is None or path_test(ctx)):
                 return True
@@ -113,6 +120,13 @@ def _check_keys(raw: Mapping[str, Any], where: str) -> None:
     for key in raw:
         if key in _EGG_NAMES:
             raise ConfigError(f"config.{where}.{key} is Egg's name: use {_EGG_NAMES[key]}")
+
+
+def path_matcher(pattern: Any, source: str) -> Matcher:
+    """The middleware loader's match/ignore rules (imported late: the loader imports the Egg layer)."""
+    from eggfast.loader.middleware import path_matcher as compile_rule
+
+    return compile_rule(pattern, source)
 
 
 def _part(name: str, raw: Any) -> tuple[bool, dict[str, Any], Optional[Matcher]]:
@@ -175,10 +189,17 @@ def _csrf(raw: Any) -> CsrfOptions:
     cookie_names = _names(options.get("cookie_name", "csrfToken"), "csrf.cookie_name")
     if not cookie_names:
         raise ConfigError("config.security.csrf.cookie_name must name the cookie that holds the secret")
+    for cookie in cookie_names:
+        if not _COOKIE_NAME.match(cookie):
+            raise ConfigError(f"config.security.csrf.cookie_name {cookie!r} is not a valid cookie name")
     cookie_options = options.get("cookie_options") or {}
     if not isinstance(cookie_options, Mapping):
         raise ConfigError(f"config.security.csrf.cookie_options must be a dict of ctx.cookies.set options, "
                           f"not {cookie_options!r}")
+    plain = None
+    if not cookie_options and not options.get("cookie_domain"):
+        plain = ("; path=/; samesite=Lax", "; path=/; samesite=Lax; secure")
+    supported = _supported(options.get("supported_requests"))
     return CsrfOptions(
         name="csrf", enable=enable, options=options, applies=applies, type=csrf_type, api_only=api_only,
         ignore_json=bool(options.get("ignore_json", False)), cookie_name=cookie_names,
@@ -186,8 +207,10 @@ def _csrf(raw: Any) -> CsrfOptions:
         header_name=header.lower(), body_name=body, query_name=query,
         rotate_when_invalid=bool(options.get("rotate_when_invalid", False)),
         referer_white_list=_lower_list(options.get("referer_white_list"), "csrf.referer_white_list"),
-        supported_requests=_supported(options.get("supported_requests")),
+        supported_requests=supported,
         token_places=_token_places(header.lower(), query, body, api_only),
+        methods=frozenset().union(*(methods for _, methods in supported)),
+        plain_cookie=plain,
     )
 
 

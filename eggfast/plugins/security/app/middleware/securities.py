@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 from eggfast.app import accept_json
 from eggfast.errors import HttpError
 from eggfast.logger.context_logger import log_request_error
-from eggfast.plugins.security.csrf import CsrfError, assert_csrf, ensure_csrf_secret
+from eggfast.plugins.security.csrf import CsrfError, assert_csrf, plant_secret, request_secret
 from eggfast.plugins.security.headers import plan_headers
 from eggfast.plugins.security.options import security_options
 from eggfast.plugins.security.paths import is_safe_path
@@ -55,6 +55,7 @@ def middleware(_options: Any, app: Any) -> Callable[[Any, Next], Awaitable[Any]]
     csrf_applies = csrf.applies
     set_secret = csrf.uses_token and not csrf.api_only
     ignore_json = csrf.ignore_json
+    checked_methods = csrf.methods
 
     async def securities(ctx: Any, next: Next) -> Any:  # noqa: A002 - Koa's name
         # PERF: the response's own header dict, filled in one call (no per-header set()).
@@ -70,12 +71,15 @@ def middleware(_options: Any, app: Any) -> Callable[[Any, Next], Awaitable[Any]]
         method = ctx.method
         if no_trace and (method == "TRACE" or method == "TRACK") and (trace_applies is None or trace_applies(ctx)):
             raise HttpError(405, f"{method} is not allowed (security.methodnoallow)")
-        if check_paths and not is_safe_path(ctx.path) and (dta_applies is None or dta_applies(ctx)):
-            raise HttpError(400, "Bad Request: the path has a '..' segment (security.dta)")
+        if check_paths:
+            path = ctx.path
+            if ("." in path or "%" in path) and not is_safe_path(path) and (dta_applies is None or dta_applies(ctx)):
+                raise HttpError(400, "Bad Request: the path has a '..' segment (security.dta)")
         if check_csrf and (csrf_applies is None or csrf_applies(ctx)):
-            if set_secret:
-                ensure_csrf_secret(ctx, csrf)
-            if csrf.checks(method, ctx) and not (ignore_json and ctx.request.is_(*_JSON_TYPES)):
+            if set_secret and "_eggfast_csrf_new_secret" not in ctx.__dict__ and not request_secret(ctx, csrf):
+                plant_secret(ctx, csrf)
+            if method in checked_methods and csrf.checks(method, ctx) and \
+                    not (ignore_json and ctx.request.is_(*_JSON_TYPES)):
                 try:
                     assert_csrf(ctx, csrf)
                 except CsrfError as err:
