@@ -329,3 +329,21 @@ async def test_cookie_options_and_domain_go_through_ctx_cookies_set(secure_app):
     app = secure_app({"security": {"csrf": {"cookie_domain": "example.com", "cookie_options": {"max_age": 60}}}})
     line = (await call(app, "GET", "/")).header("set-cookie")
     assert "domain=example.com" in line and "max-age=60" in line
+
+
+async def test_rotating_after_a_first_visit_cookie_leaves_one_cookie_line(app):
+    ctx = app.create_anonymous_context()
+    assert ctx.csrf
+    first = ctx.response.get("set-cookie")
+    ctx.rotate_csrf_secret()  # once per request: the secret planted above is already new
+    assert ctx.response.get("set-cookie") == first
+    ctx.ensure_csrf_secret(rotate=True)
+    lines = ctx.response.get("set-cookie")
+    lines = lines if isinstance(lines, list) else [lines]
+    assert len([line for line in lines if line.startswith("csrfToken=")]) == 1
+    assert lines[0] != first
+
+
+def test_a_bad_trusted_proxy_stops_start_up(secure_app):
+    with pytest.raises(ConfigError, match="config.trusted_proxies"):
+        secure_app({"trusted_proxies": ["10.0.0.0/40"]})

@@ -48,10 +48,6 @@ class Part:
     options: Mapping[str, Any]
     applies: Optional[Matcher] = None  # None: every request
 
-    def on(self, ctx: Any) -> bool:
-        """Whether this part runs for ``ctx``."""
-        return self.enable and (self.applies is None or self.applies(ctx))
-
 
 @dataclass
 class CsrfOptions(Part):
