@@ -27,13 +27,14 @@ from eggfast.errors import HttpError
 from eggfast.plugins.security.domains import is_safe_domain, split_absolute, hostname_of
 from eggfast.plugins.security.options import CsrfOptions
 
-__all__ = ["CsrfError", "new_secret", "plant_secret", "create_token", "verify_token", "assert_csrf", "csrf_secret", "request_secret",
+__all__ = ["CsrfError", "NEW_SECRET_KEY", "new_secret", "plant_secret", "create_token", "verify_token", "assert_csrf", "csrf_secret", "request_secret",
            "ensure_csrf_secret", "rotate_csrf_secret", "token_for"]
 
 _SALT_CHARS = 8
 _SECRET = re.compile(r"[A-Za-z0-9_\-]{16,128}\Z")
 _SECRET_KEY = "_eggfast_csrf_secret"
-_NEW_SECRET_KEY = "_eggfast_csrf_new_secret"
+#: where ctx keeps a secret made during the request
+NEW_SECRET_KEY = "_eggfast_csrf_new_secret"
 _IGNORE_HINT = "or skip the check for this path with security.csrf.ignore"
 
 
@@ -97,7 +98,7 @@ def request_secret(ctx: Any, options: CsrfOptions) -> str:
 
 def csrf_secret(ctx: Any, options: CsrfOptions) -> str:
     """The secret tokens are made from: one set during this request, else the cookie's."""
-    return ctx.__dict__.get(_NEW_SECRET_KEY) or request_secret(ctx, options)
+    return ctx.__dict__.get(NEW_SECRET_KEY) or request_secret(ctx, options)
 
 
 def ensure_csrf_secret(ctx: Any, options: CsrfOptions, rotate: bool = False) -> str:
@@ -111,7 +112,7 @@ def ensure_csrf_secret(ctx: Any, options: CsrfOptions, rotate: bool = False) -> 
 def plant_secret(ctx: Any, options: CsrfOptions) -> str:
     """Make a new secret for this request and set it in the secret cookie."""
     secret = os.urandom(16).hex()  # new_secret(), inlined: this runs on every first visit
-    ctx.__dict__[_NEW_SECRET_KEY] = secret
+    ctx.__dict__[NEW_SECRET_KEY] = secret
     plain = options.plain_cookie
     headers = ctx.response._headers
     if plain is not None and "set-cookie" not in headers:
@@ -139,7 +140,7 @@ def plant_secret(ctx: Any, options: CsrfOptions) -> str:
 
 def rotate_csrf_secret(ctx: Any, options: CsrfOptions) -> None:
     """A new secret (call it at login); once per request."""
-    if not ctx.__dict__.get(_NEW_SECRET_KEY):
+    if not ctx.__dict__.get(NEW_SECRET_KEY):
         ensure_csrf_secret(ctx, options, rotate=True)
 
 

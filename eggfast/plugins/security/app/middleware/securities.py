@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 from eggfast.app import accept_json
 from eggfast.errors import HttpError
 from eggfast.logger.context_logger import log_request_error
-from eggfast.plugins.security.csrf import CsrfError, assert_csrf, plant_secret, request_secret
+from eggfast.plugins.security.csrf import NEW_SECRET_KEY, CsrfError, assert_csrf, plant_secret, request_secret
 from eggfast.plugins.security.headers import plan_headers
 from eggfast.plugins.security.options import security_options
 from eggfast.plugins.security.paths import is_safe_path
@@ -76,7 +76,7 @@ def middleware(_options: Any, app: Any) -> Callable[[Any, Next], Awaitable[Any]]
             if ("." in path or "%" in path) and not is_safe_path(path) and (dta_applies is None or dta_applies(ctx)):
                 raise HttpError(400, "Bad Request: the path has a '..' segment (security.dta)")
         if check_csrf and (csrf_applies is None or csrf_applies(ctx)):
-            if set_secret and "_eggfast_csrf_new_secret" not in ctx.__dict__ and not request_secret(ctx, csrf):
+            if set_secret and NEW_SECRET_KEY not in ctx.__dict__ and not request_secret(ctx, csrf):
                 plant_secret(ctx, csrf)
             if method in checked_methods and csrf.checks(method, ctx) and \
                     not (ignore_json and ctx.request.is_(*_JSON_TYPES)):
