@@ -1,8 +1,9 @@
 """Fixtures for the security plugin: the ``security`` fixture app on both context twins.
 
 ``secure_app(config=None, env="unittest")`` builds tests/fixtures/apps/security with
-``config`` merged over its own; ``call(app, method, url, headers=..., body=...)``
-serves one request in memory and returns the RecordingStream.
+``config`` merged over its own.  Tests import ``call`` and ``FIXTURE`` from
+security_helpers (never from a module called ``conftest``, which is ambiguous
+when several test folders are collected together).
 """
 from __future__ import annotations
 
@@ -14,9 +15,7 @@ import pytest
 
 from eggfast import Application
 from eggfast.logger import close_loggers
-from eggfast.testing import RecordingStream, make_raw
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "apps" / "security"
+from security_helpers import FIXTURE
 
 
 @pytest.fixture
@@ -40,22 +39,6 @@ def secure_app(tmp_path, context_twin):
 @pytest.fixture
 def app(secure_app) -> Application:
     return secure_app()
-
-
-async def call(app: Any, method: str = "GET", url: str = "/", *, headers: Optional[dict] = None,
-               body: bytes = b"", peer: tuple = ("127.0.0.1", 50000), tls: bool = False) -> RecordingStream:
-    """One request through ``app.handler``; a body gets its Content-Length."""
-    hdrs = dict(headers or {})
-    if body:
-        hdrs.setdefault("content-length", str(len(body)))
-    stream = RecordingStream()
-    await app.handler(make_raw(method, url, headers=hdrs, body=body, peer=peer, tls=tls), stream)
-    return stream
-
-
-@pytest.fixture
-def request_app():
-    return call
 
 
 @pytest.fixture

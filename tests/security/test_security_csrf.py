@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import call
+from security_helpers import call
 from eggfast.errors import ConfigError
 from eggfast.plugins.security.csrf import create_token, new_secret, verify_token
 

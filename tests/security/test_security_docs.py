@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from conftest import call
+from security_helpers import call
 from eggfast import Application
 from eggfast.logger import close_loggers
 

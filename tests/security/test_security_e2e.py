@@ -7,7 +7,7 @@ import http.client
 import json
 import re
 
-from conftest import FIXTURE
+from security_helpers import FIXTURE
 from eggfast import Application
 
 

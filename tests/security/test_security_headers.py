@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import call
+from security_helpers import call
 from eggfast.errors import ConfigError
 from eggfast.plugins.security.paths import is_safe_path
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import call
+from security_helpers import call
 from eggfast.koa.application import Application
 from eggfast.plugins.security.domains import is_safe_domain, redirect_target
 from eggfast.testing import RecordingStream, make_raw

@@ -27,7 +27,7 @@ from eggfast.errors import HttpError
 from eggfast.plugins.security.domains import is_safe_domain, split_absolute, hostname_of
 from eggfast.plugins.security.options import CsrfOptions
 
-__all__ = ["CsrfError", "NEW_SECRET_KEY", "new_secret", "plant_secret", "create_token", "verify_token", "assert_csrf", "csrf_secret", "request_secret",
+__all__ = ["CsrfError", "NEW_SECRET_KEY", "csrf_problem", "new_secret", "plant_secret", "create_token", "verify_token", "assert_csrf", "csrf_secret", "request_secret",
            "ensure_csrf_secret", "rotate_csrf_secret", "token_for"]
 
 _SALT_CHARS = 8
@@ -214,27 +214,33 @@ def _referer_problem(ctx: Any, options: CsrfOptions) -> Optional[CsrfError]:
                      f"in security.csrf.referer_white_list. {fix}")
 
 
-def assert_csrf(ctx: Any, options: CsrfOptions) -> None:
-    """Raise :class:`CsrfError` unless the request passes the check of ``options.type``.
+def csrf_problem(ctx: Any, options: CsrfOptions) -> Optional[CsrfError]:
+    """The :class:`CsrfError` the request fails with under ``options.type``, or None when it passes.
 
-    Paths that ``security.csrf.ignore`` skips (or ``match`` leaves out) always pass.
+    Returned, not raised: the middleware answers with it, and an error never
+    raised carries no traceback that would keep ``ctx`` alive in a cycle.
+    Paths that ``security.csrf.ignore`` skips (or ``match`` leaves out) pass.
     """
     if options.applies is not None and not options.applies(ctx):
-        return
+        return None
     kind = options.type
     if kind == "ctoken":
-        problem = _ctoken_problem(ctx, options)
-    elif kind == "referer":
-        problem = _referer_problem(ctx, options)
-    elif kind == "all":
-        problem = _ctoken_problem(ctx, options) or _referer_problem(ctx, options)
-    else:  # any
-        problem = _ctoken_problem(ctx, options)
-        if problem is not None:
-            second = _referer_problem(ctx, options)
-            if second is None:
-                return
-            problem = CsrfError(problem.cause, f"both ctoken and referer check error: {problem.message} "
-                                f"And {second.message}")
+        return _ctoken_problem(ctx, options)
+    if kind == "referer":
+        return _referer_problem(ctx, options)
+    if kind == "all":
+        return _ctoken_problem(ctx, options) or _referer_problem(ctx, options)
+    problem = _ctoken_problem(ctx, options)  # any
+    if problem is None:
+        return None
+    second = _referer_problem(ctx, options)
+    if second is None:
+        return None
+    return CsrfError(problem.cause, f"both ctoken and referer check error: {problem.message} And {second.message}")
+
+
+def assert_csrf(ctx: Any, options: CsrfOptions) -> None:
+    """Raise :class:`CsrfError` (403) unless the request passes (see :func:`csrf_problem`)."""
+    problem = csrf_problem(ctx, options)
     if problem is not None:
         raise problem

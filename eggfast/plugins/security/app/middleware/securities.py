@@ -19,7 +19,7 @@ from typing import Any, Awaitable, Callable
 from eggfast.app import accept_json
 from eggfast.errors import HttpError
 from eggfast.logger.context_logger import log_request_error
-from eggfast.plugins.security.csrf import NEW_SECRET_KEY, CsrfError, assert_csrf, plant_secret, request_secret
+from eggfast.plugins.security.csrf import NEW_SECRET_KEY, CsrfError, csrf_problem, plant_secret, request_secret
 from eggfast.plugins.security.headers import plan_headers
 from eggfast.plugins.security.options import security_options
 from eggfast.plugins.security.paths import is_safe_path
@@ -80,10 +80,9 @@ def middleware(_options: Any, app: Any) -> Callable[[Any, Next], Awaitable[Any]]
                 plant_secret(ctx, csrf)
             if method in checked_methods and csrf.checks(method, ctx) and \
                     not (ignore_json and ctx.request.is_(*_JSON_TYPES)):
-                try:
-                    assert_csrf(ctx, csrf)
-                except CsrfError as err:
-                    _forbid(ctx, err)
+                problem = csrf_problem(ctx, csrf)
+                if problem is not None:
+                    _forbid(ctx, problem)
                     return None
         return await next()
 
