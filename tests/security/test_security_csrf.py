@@ -347,3 +347,18 @@ async def test_rotating_after_a_first_visit_cookie_leaves_one_cookie_line(app):
 def test_a_bad_trusted_proxy_stops_start_up(secure_app):
     with pytest.raises(ConfigError, match="config.trusted_proxies"):
         secure_app({"trusted_proxies": ["10.0.0.0/40"]})
+
+
+@pytest.mark.parametrize("cookie", [
+    f"theme=dark; csrfToken={SECRET}",
+    f"x=csrfToken=nope; csrfToken={SECRET}",
+    f"csrfToken={SECRET}; session=1",
+])
+async def test_the_secret_is_found_among_other_cookies(app, cookie):
+    res = await call(app, "POST", "/submit", headers={"cookie": cookie, "x-csrf-token": SECRET})
+    assert res.status == 200 and res.header("set-cookie") is None
+
+
+async def test_a_cookie_name_inside_another_value_is_not_the_secret(app):
+    res = await call(app, "POST", "/submit", headers={"cookie": f"x=csrfToken={SECRET}", "x-csrf-token": SECRET})
+    assert res.status == 403 and "no csrfToken cookie" in res.text

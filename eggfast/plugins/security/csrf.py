@@ -84,8 +84,10 @@ def request_secret(ctx: Any, options: CsrfOptions) -> str:
     secret = store.get(_SECRET_KEY)
     if secret is None:
         secret = ""
-        # PERF: no Cookie header (a first visit, an API client) needs no parsing at all
-        if ctx.request.headers.get("cookie"):
+        header = ctx.request.headers.get("cookie")
+        # PERF: a header that cannot hold the cookie (a first visit, other cookies only)
+        # is not parsed; a false hit (the text inside another value) is parsed as usual.
+        if header and any(name + "=" in header for name in options.cookie_name):
             signed = bool(options.cookie_options.get("signed", False))
             for name in options.cookie_name:
                 value = ctx.cookies.get(name, signed=signed)
