@@ -20,6 +20,8 @@ __all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS"]
 KOA: dict[str, Any] = {
     "env": "local",
     "proxy": False,
+    # with proxy on, X-Forwarded-* are read only from these peers (addresses or CIDRs)
+    "trusted_proxies": ["127.0.0.1", "::1"],
     "ip_headers": "x-forwarded-for",
     "protocol_headers": "x-forwarded-proto",
     "host_headers": "",
@@ -127,6 +129,52 @@ CONFIG: dict[str, Any] = {
         "domain": None,
         # seconds an external store may take per call before the request is a 503
         "store_timeout": 5,
+    },
+    # The security plugin (docs/security.md).  Every part takes enable and
+    # match / ignore (path prefix, compiled regex, callable(ctx), or a list).
+    "security": {
+        # hosts ctx.redirect may leave to ("a.com" also allows its subdomains,
+        # "*" is a wildcard); empty: any http(s) host.  Also limits shtml links.
+        "domain_white_list": [],
+        # schemes helper.surl keeps besides http, https, file and data
+        "protocol_white_list": [],
+        "csrf": {
+            "enable": True,
+            # "ctoken", "referer", "all" (both) or "any" (either)
+            "type": "ctoken",
+            # token from the header only, and the cookie set only when ctx.csrf is read
+            "api_only": False,
+            # skip JSON requests (unsafe; Egg deprecates it)
+            "ignore_json": False,
+            "cookie_name": "csrfToken",
+            # a domain for the secret cookie, or callable(ctx) -> domain
+            "cookie_domain": None,
+            # more ctx.cookies.set() options for the secret cookie (e.g. {"signed": True})
+            "cookie_options": {},
+            "header_name": "x-csrf-token",
+            "body_name": "_csrf",
+            "query_name": "_csrf",
+            # a new secret after a failed check
+            "rotate_when_invalid": False,
+            # requests that are checked: path (prefix, regex or callable) and methods
+            "supported_requests": [{"path": "/", "methods": ["POST", "PATCH", "DELETE", "PUT", "CONNECT"]}],
+            # hosts (besides this one) a Referer may name in the referer/all/any types
+            "referer_white_list": [],
+        },
+        "xframe": {"enable": True, "value": "SAMEORIGIN"},
+        # sent over HTTPS only
+        "hsts": {"enable": False, "max_age": 365 * 24 * 3600, "include_subdomains": False, "preload": False},
+        # TRACE and TRACK -> 405
+        "methodnoallow": {"enable": True},
+        "noopen": {"enable": True},
+        "nosniff": {"enable": True},
+        # "0" turns off the legacy XSS auditor (Egg sends "1; mode=block")
+        "xss_protection": {"enable": True, "value": "0"},
+        "referrer_policy": {"enable": True, "value": "strict-origin-when-cross-origin"},
+        # {directive: source or [sources]}; script-src gets 'nonce-<ctx.nonce>'
+        "csp": {"enable": False, "policy": {}, "report_only": False},
+        # a '..' path segment in any encoding -> 400
+        "dta": {"enable": True},
     },
     "logger": {
         # None: <root>/logs/<app name>/ (root is base_dir in local and

@@ -31,6 +31,7 @@ import hmac
 import logging
 import os
 import re
+import weakref
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Optional, Sequence, Union
@@ -145,15 +146,27 @@ class Cookies:
     """The cookies of one request (``ctx.cookies``)."""
 
     def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
+        # PERF: no strong link back to ctx (which keeps this object in its __dict__):
+        # that cycle made every ctx that touched a cookie garbage for the cycle
+        # collector instead of being freed at once.  Request and Response link to ctx
+        # weakly themselves.
+        self._ctx_ref = weakref.ref(ctx)
+        self._request = ctx.request
+        self._response = ctx.response
+        self._app = ctx.app
         self._parsed: Optional[dict[str, str]] = None
+
+    @property
+    def ctx(self) -> Any:
+        """The Context these cookies belong to (None once it is gone)."""
+        return self._ctx_ref()
 
     # ------------------------------------------------------------------ reading
     @property
     def request_cookies(self) -> dict[str, str]:
         """Every cookie the request sent, unverified (``name -> raw value``)."""
         if self._parsed is None:
-            header = self.ctx.get("cookie")
+            header = self._request.headers.get("cookie")
             self._parsed = parse_cookie_header(header) if header else {}
         return self._parsed
 
@@ -204,10 +217,10 @@ class Cookies:
     ) -> "Cookies":
         """Add a ``Set-Cookie`` for ``name`` (and ``name.sig`` when signed); None deletes it."""
         _check("name", name, _TOKEN)
-        ctx = self.ctx
+        request = self._request
         if secure is None:
-            secure = bool(ctx.secure)
-        elif secure and not ctx.secure:
+            secure = bool(request.secure)
+        elif secure and not request.secure:
             raise ValueError("Cannot send secure cookie over unencrypted connection")
         deleting = value is None
         if deleting:
@@ -221,7 +234,7 @@ class Cookies:
             else:
                 _check("value", value, _VALUE)
             if len(value) > MAX_VALUE_BYTES:
-                ctx.app.emit("cookie_limit_exceed", {"name": name, "value": value, "ctx": ctx})
+                self._app.emit("cookie_limit_exceed", {"name": name, "value": value, "ctx": self.ctx})
                 log.warning("cookie %r not set: its value is %d bytes, over the %d-byte limit",
                             name, len(value), MAX_VALUE_BYTES)
                 return self
@@ -252,7 +265,7 @@ class Cookies:
         return self
 
     def _push(self, name: str, line: str, overwrite: bool) -> None:
-        response = self.ctx.response
+        response = self._response
         previous = response.get("set-cookie")
         lines = [previous] if isinstance(previous, str) and previous else list(previous or [])
         if overwrite:
@@ -262,7 +275,7 @@ class Cookies:
         response.set("Set-Cookie", lines)
 
     def _keygrip(self) -> Keygrip:
-        return self.ctx.app.keygrip
+        return self._app.keygrip
 
 
 class CookiesProperty:

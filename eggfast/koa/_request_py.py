@@ -5,7 +5,8 @@ Everything is computed on first access and cached: building a Request only
 stores four references.  Proxy-dependent values (``host``, ``protocol``,
 ``ips``, ``ip``) follow Egg: forwarded headers are read only when
 ``config.proxy`` is on, and X-Forwarded-Host only when ``config.host_headers``
-names it.
+names it; beyond Egg, only when the peer is in ``config.trusted_proxies``
+(default loopback, see :mod:`eggfast.http.proxy`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 from eggfast.http import negotiation as neg
 from eggfast.http.fresh import fresh as _fresh
 from eggfast.http.hdrs import IDEMPOTENT_METHODS
+from eggfast.http.proxy import trusted_proxies
 
 __all__ = ["Request", "parse_querystring"]
 
@@ -109,6 +111,7 @@ class Request:
     _protocol: Optional[str] = None
     _ips: Optional[list[str]] = None
     _ip: Optional[str] = None
+    _forwarded: Optional[bool] = None
 
     def __init__(self, app: Any, ctx: Any, raw: Any) -> None:
         self.app = app
@@ -136,6 +139,11 @@ class Request:
         config = getattr(self.app, "config", None)
         if config is None:
             return default
+        if isinstance(config, dict):
+            # PERF: dict.get directly; AttrDict's Python-level __getattribute__ made
+            # looking up its .get cost more than the read itself.
+            value = dict.get(config, key, default)
+            return default if value is None else value
         getter = getattr(config, "get", None)
         if getter is not None:
             try:
@@ -145,6 +153,18 @@ class Request:
         else:
             value = getattr(config, key, default)
         return default if value is None else value
+
+    def _trusts_forwarded(self) -> bool:
+        """Whether X-Forwarded-* may be read: ``config.proxy`` on and the peer a trusted proxy."""
+        forwarded = self._forwarded
+        if forwarded is None:
+            forwarded = False
+            if self._config("proxy", False):
+                peer = self.raw.peername
+                if peer:
+                    forwarded = trusted_proxies(self.app).contains(str(peer[0]))
+            self._forwarded = forwarded
+        return forwarded
 
     def _from_headers(self, names: Any) -> str:
         """The first non-empty value among the headers listed in ``names``."""
@@ -289,11 +309,11 @@ class Request:
 
     @property
     def host(self) -> str:
-        """``host[:port]``; with ``config.proxy`` the first of ``config.host_headers``."""
+        """``host[:port]``; from a trusted proxy (``config.proxy``) the first of ``config.host_headers``."""
         host = self._host
         if host is None:
             host = ""
-            if self._config("proxy", False):
+            if self._trusts_forwarded():
                 host = self._from_headers(self._config("host_headers", ""))
             host = host or self.raw.headers.get("host") or ""
             host = self._host = host.split(",", 1)[0].strip()
@@ -312,14 +332,14 @@ class Request:
 
     @property
     def protocol(self) -> str:
-        """``'https'`` on TLS; with ``config.proxy`` the forwarded protocol; else ``config.protocol`` or ``'http'``."""
+        """``'https'`` on TLS; from a trusted proxy the forwarded protocol; else ``config.protocol`` or ``'http'``."""
         protocol = self._protocol
         if protocol is None:
             if self.raw.tls:
                 protocol = "https"
             else:
                 protocol = ""
-                if self._config("proxy", False):
+                if self._trusts_forwarded():
                     value = self._from_headers(self._config("protocol_headers", "x-forwarded-proto"))
                     if value:
                         protocol = value.split(",", 1)[0].strip()
@@ -366,10 +386,10 @@ class Request:
 
     @property
     def ips(self) -> list[str]:
-        """Forwarded client addresses (``[]`` unless ``config.proxy``), nearest last."""
+        """Forwarded client addresses (``[]`` unless a trusted proxy sent them), nearest last."""
         ips = self._ips
         if ips is None:
-            value = self._from_headers(self._config("ip_headers", "x-forwarded-for")) if self._config("proxy", False) else ""
+            value = self._from_headers(self._config("ip_headers", "x-forwarded-for")) if self._trusts_forwarded() else ""
             ips = [part.strip() for part in value.split(",")] if value else []
             max_count = self._config("max_ips_count", 0)
             if not max_count:

@@ -23,6 +23,20 @@ def fixture_dir(name: str) -> Path:
 Result = RecordingStream
 
 
+#: a CSRF secret for tests: sent as the ``csrfToken`` cookie and echoed as the token
+CSRF_SECRET = "test-csrf-secret-0123456789"
+
+
+def csrf_headers(headers: Optional[dict] = None) -> dict:
+    """``headers`` plus a ``csrfToken`` cookie and the matching ``x-csrf-token`` (double submit),
+    as a browser script would send them to pass the security plugin's CSRF check."""
+    out = dict(headers or {})
+    cookie = out.pop("cookie", "")
+    out["cookie"] = f"{cookie}; csrfToken={CSRF_SECRET}" if cookie else f"csrfToken={CSRF_SECRET}"
+    out["x-csrf-token"] = CSRF_SECRET
+    return out
+
+
 async def request(app: Any, method: str = "GET", url: str = "/", *, headers: Optional[dict] = None,
                   body: bytes = b"") -> Result:
     hdrs = {"host": "example.com"}

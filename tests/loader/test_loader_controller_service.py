@@ -1,7 +1,7 @@
 """Controllers, services, helper and router wiring (SPEC §8, §9)."""
 from __future__ import annotations
 
-from loader_helpers import request
+from loader_helpers import csrf_headers, request
 
 from eggfast import Application, Controller, Service
 
@@ -39,16 +39,17 @@ async def test_helper_escape_and_shtml(make_app):
     app = make_app("controller-service")
     escaped, safe = (await request(app, "GET", "/escape")).text.split("|")
     assert escaped == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-    assert safe == '<p>ok<a>j</a><a href="https://e.com/">e</a></p>'
+    assert safe == '<p>ok<a rel="noopener noreferrer">j</a><a href="https://e.com/" rel="noopener noreferrer">e</a></p>'
 
 
 async def test_resources_with_class_controller(make_app):
     app = make_app("controller-service")
     assert (await request(app, "GET", "/posts")).text == "index"
     assert (await request(app, "GET", "/posts/9")).text == "show 9"
-    res = await request(app, "POST", "/posts")
+    assert (await request(app, "POST", "/posts")).status == 403  # no CSRF token
+    res = await request(app, "POST", "/posts", headers=csrf_headers())
     assert (res.status, res.text) == (201, "created")
-    assert (await request(app, "DELETE", "/posts/9")).status == 405
+    assert (await request(app, "DELETE", "/posts/9", headers=csrf_headers())).status == 405
 
 
 def test_services_are_lazy(make_app):

@@ -59,12 +59,17 @@ def test_dev_serves_examples_hello_and_closes_on_sigterm():
         assert "hot paths: compose=" in text and "writer=" in text  # which twins serve (SPEC §16)
         status, headers, body = call(port, "GET", "/")
         assert (status, body) == (200, b"Hello, eggfast!\n")
+        # the security plugin's CSRF secret, echoed as the token like a browser script does
+        secret = re.search(r"csrfToken=([^;]+)", headers["set-cookie"]).group(1)
+        token = {"Cookie": f"csrfToken={secret}", "x-csrf-token": secret}
         assert headers["x-powered-by"] == "eggfast" and "x-response-time" in headers and "x-readtime" in headers
         status, headers, body = call(port, "GET", "/json")
         assert headers["content-type"] == "application/json; charset=utf-8"
         assert body == b'{"message":"Hello, JSON","framework":"eggfast"}'
-        assert call(port, "POST", "/echo", b"ping", {"Content-Type": "text/plain"})[2] == b"ping"
-        status, _, body = call(port, "POST", "/json-echo", b'{"a": [1, 2]}', {"Content-Type": "application/json"})
+        assert call(port, "POST", "/echo", b"ping", {"Content-Type": "text/plain"})[0] == 403
+        assert call(port, "POST", "/echo", b"ping", {"Content-Type": "text/plain", **token})[2] == b"ping"
+        status, _, body = call(port, "POST", "/json-echo", b'{"a": [1, 2]}',
+                               {"Content-Type": "application/json", **token})
         assert (status, json.loads(body)) == (200, {"received": {"a": [1, 2]}})
         assert json.loads(call(port, "GET", "/user/42?tab=1")[2]) == {"id": "42", "query": {"tab": "1"}}
         greet = json.loads(call(port, "GET", "/greet/bob")[2])

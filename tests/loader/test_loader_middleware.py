@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from loader_helpers import fixture_dir, request
+from loader_helpers import csrf_headers, fixture_dir, request
 
 
 @pytest.fixture
@@ -12,12 +12,12 @@ def app(make_app):
 
 
 async def tags(app, path, method="GET"):
-    return (await request(app, method, path)).json()["tags"]
+    return (await request(app, method, path, headers=csrf_headers())).json()["tags"]
 
 
 def test_order_is_core_then_app(app):
     assert app.loader.middleware_names == [
-        "meta", "site_file", "notfound", "body_parser", "override_method", "session",
+        "meta", "site_file", "notfound", "body_parser", "override_method", "session", "securities",
         "tag_api", "tag_not_static", "tag_regex", "tag_fn", "tag_list",
     ]
 

@@ -236,11 +236,13 @@ def test_serve_example_answers_and_stops_on_sigterm():
                     raise
                 time.sleep(0.1)
         assert resp.status == 200 and resp.read() == b"Hello, eggfast!\n"
+        secret = resp.getheader("set-cookie").split(";", 1)[0].split("=", 1)[1]  # csrfToken=<secret>
         conn.request("GET", "/json")
         resp = conn.getresponse()
         assert resp.getheader("content-type") == "application/json; charset=utf-8"
         assert resp.read() == b'{"message":"Hello, JSON","framework":"eggfast"}'
-        conn.request("POST", "/echo", body=b"ping", headers={"Content-Type": "text/plain"})
+        conn.request("POST", "/echo", body=b"ping", headers={"Content-Type": "text/plain",
+                                                             "Cookie": f"csrfToken={secret}", "x-csrf-token": secret})
         assert conn.getresponse().read() == b"ping"
         conn.close()
     finally:

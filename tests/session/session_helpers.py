@@ -33,6 +33,11 @@ class Browser:
     async def get(self, url: str, *, cookie: Optional[str] = None, headers: Optional[dict] = None,
                   tls: bool = False, method: str = "GET", body: bytes = b"") -> RecordingStream:
         hdrs = dict(headers or {})
+        if method not in ("GET", "HEAD") and "security" in getattr(self.app, "plugins", {}):
+            # as a page's script does: load a page first for the csrfToken cookie, echo it as the token
+            if "csrfToken" not in self.jar:
+                await self.get("/__csrf_cookie__")
+            hdrs.setdefault("x-csrf-token", self.jar["csrfToken"])
         if body:
             hdrs["content-length"] = str(len(body))
         header = self.cookie_header() if cookie is None else cookie
