@@ -8,11 +8,14 @@ PYTEST_ARGS ?=
 PORT ?= 7001
 HOST ?= 127.0.0.1
 
-.PHONY: venv build run test test-deps test-compiled test-pure test-cluster bench bench-micro bench-deps info clean
+.PHONY: venv build run test test-deps test-compiled test-pure test-cluster bench bench-egg bench-micro bench-deps bench-deps-egg info clean
 
 BENCH_VENV := .venv-bench
 BENCH_ROUNDS ?= 5
 BENCH_DURATION ?= 5
+BENCH_EGG_ROUNDS ?= 3
+BENCH_EGG_DURATION ?= 4
+EGGJS := bench/eggjs
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,16 +58,37 @@ test-pure:
 test-cluster: build
 	EGGFAST_REQUIRE_EXTENSIONS=1 $(PY) -m pytest -q tests/cluster $(PYTEST_ARGS)
 
-# End-to-end: eggfast (compiled, pure), the raw ceiling and five peers under wrk;
-# writes bench/RESULTS.md.  Installs wrk (apt) and the peers (separate venv).
+# End-to-end: eggfast (compiled, pure), the raw ceiling, five peers, and Egg.js
+# against eggfast's Egg app, under wrk; writes bench/RESULTS.md.  Installs wrk
+# (apt), the peers (separate venv) and Egg.js (npm, when Node is there).
 bench: build bench-deps
 	$(PY) bench/run_e2e.py --rounds $(BENCH_ROUNDS) --duration $(BENCH_DURATION)
 
-bench-deps:
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
-		(sudo apt-get update -qq && sudo apt-get install -y -qq wrk)
+# Only Egg.js's default app against eggfast's Egg app (compiled, pure; as
+# shipped and with csrf off): a few minutes.  Rewrites only its part of bench/RESULTS.md.
+bench-egg: build bench-deps-egg
+	$(PY) bench/run_e2e.py --only egg --rounds $(BENCH_EGG_ROUNDS) --duration $(BENCH_EGG_DURATION)
+
+bench-deps: bench-deps-egg
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install -q sanic starlette "uvicorn[standard]" blacksheep falcon aiohttp uvloop httptools orjson
+
+# wrk, and bench/eggjs's node_modules from its lockfile when node and npm exist
+# (without them this says so and the benchmark skips Egg.js).
+bench-deps-egg:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		(sudo apt-get update -qq && sudo apt-get install -y -qq wrk)
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+		if [ $(EGGJS)/node_modules/.package-lock.json -nt $(EGGJS)/package-lock.json ] && \
+		   [ $(EGGJS)/node_modules/.package-lock.json -nt $(EGGJS)/package.json ]; then \
+			echo "$(EGGJS): node_modules up to date"; \
+		else \
+			echo "$(EGGJS): npm ci (Node $$(node --version))"; \
+			cd $(EGGJS) && npm ci --no-audit --no-fund --loglevel=error; \
+		fi; \
+	else \
+		echo "Node.js or npm not found: Egg.js is not installed, and the benchmark skips it (eggfast's Egg app still runs)."; \
+	fi
 
 bench-micro: build
 	$(PY) -m pip install -q -e '.[bench]' --no-build-isolation
