@@ -713,6 +713,10 @@ class HttpProtocol:
             raise self._error
         length = headers.get("content-length")
         if length is not None or "transfer-encoding" in headers:
+            if version == "1.0" and "transfer-encoding" in headers:
+                # RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing.
+                self._error = ProtocolError(400, "Bad Request")
+                raise self._error
             # httptools has checked Content-Length: digits only, and not with chunked.
             body = BodyReader(self, expect is not None and version == "1.1", None if length is None else int(length))
             self._current_body = body

@@ -1,0 +1,54 @@
+"""Request framing, body bounds and response bytes, on both protocol twins (mock transport)."""
+from __future__ import annotations
+
+import pytest
+
+from wire import parse_responses
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", id="chunked"),
+        pytest.param(b"POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                     id="chunked-keep-alive"),
+        pytest.param(b"POST / HTTP/1.0\r\nHost: a\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n", id="lower-case"),
+        pytest.param(b"GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", id="get"),
+    ],
+)
+async def test_transfer_encoding_in_http10_is_400_and_close(make_conn, raw):
+    """RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request is faulty framing."""
+    served = []
+
+    async def handler(raw_request, stream):
+        served.append(raw_request.target)
+        stream.send(200, None, [], b"served")
+
+    conn = make_conn(handler)
+    conn.feed(raw)
+    await conn.settle()
+    data = conn.transport.take()
+    responses = parse_responses(data)
+    assert [r[0] for r in responses] == [400], data
+    assert responses[0][1]["connection"] == "close"
+    assert conn.transport.closed
+    assert served == []
+
+
+async def test_transfer_encoding_in_http10_after_a_good_request(make_conn):
+    """The request before it is answered; the faulty one gets the 400, then the close."""
+    conn = make_conn()
+    conn.feed(b"GET /first HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+              b"POST /second HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    await conn.settle()
+    responses = parse_responses(conn.transport.take())
+    assert [(r[0], r[2]) for r in responses] == [(200, b"GET /first 0"), (400, b"Bad Request")]
+    assert conn.transport.closed
+
+
+async def test_http10_with_content_length_still_served(make_conn):
+    conn = make_conn()
+    conn.feed(b"POST /p HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc")
+    await conn.settle()
+    [(status, _, body)] = parse_responses(conn.transport.take())
+    assert (status, body) == (200, b"POST /p 3 abc")
