@@ -501,7 +501,7 @@ class HttpProtocol:
             if isinstance(item, RawRequest):
                 item.body.set_error(ConnectionResetError("client closed the connection"))
         self._queue.clear()
-        if self._task is not None and not self._task.done():
+        if self._task is not None and not self._task.done() and not self._read_fails():
             self._task.cancel()
         waiter = self._drain_waiter
         if waiter is not None and not waiter.done():
@@ -511,11 +511,47 @@ class HttpProtocol:
         if self._lingering:
             self._close()
             return False
+        body = self._current_body
+        if body is not None:
+            # EOF inside a request body: it can never be complete.
+            return self._body_cut_off(body)
         # Half-close from the client: answer what is queued, then close.
         self._closing = True
         if not self._busy and not self._queue:
             self._close()
         return True
+
+    def _body_cut_off(self, body: BodyReader) -> bool:
+        """The client ended its side in the middle of ``body``: the request ends now.
+
+        A request still queued is dropped, and the ones before it are answered
+        before the close.  If the body's request is being served, the connection
+        closes at once: its handler's read raises ConnectionResetError (see
+        :meth:`_read_fails`), or the handler is cancelled.
+        """
+        self._current_body = None
+        self._stop_parsing = True
+        self._closing = True
+        body.set_error(ConnectionResetError("client closed the connection"))
+        queue = self._queue
+        if queue and isinstance(queue[-1], RawRequest) and queue[-1].body is body:
+            queue.pop()  # not started yet
+            if self._busy or queue:
+                return True  # answer what came before, then close
+        self._close()
+        return False
+
+    def _read_fails(self) -> bool:
+        """Whether the handler waits in a body read that the disconnect error will end.
+
+        Such a handler learns of the disconnect from its read, which raises
+        ConnectionResetError, instead of being cancelled.
+        """
+        writer = self._current_writer
+        if writer is None:
+            return False
+        body = writer._request.body
+        return isinstance(body, BodyReader) and body._waiter is not None and body._error is not None
 
     def pause_writing(self) -> None:
         self._writing_paused = True

@@ -52,3 +52,68 @@ async def test_http10_with_content_length_still_served(make_conn):
     await conn.settle()
     [(status, _, body)] = parse_responses(conn.transport.take())
     assert (status, body) == (200, b"POST /p 3 abc")
+
+
+# --- the client ends its side in the middle of a request body ---------------------
+
+
+async def test_eof_mid_body_fails_the_read_and_closes(make_conn):
+    seen = []
+
+    async def handler(raw, stream):
+        try:
+            await raw.body.read()
+        except Exception as err:
+            seen.append(err)
+            stream.send(500, None, [], b"never written")
+
+    conn = make_conn(handler, body_timeout=30.0)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + b"x" * 1000)
+    await conn.settle()
+    assert conn.protocol.eof_received() is False
+    await conn.settle()
+    assert [type(e) for e in seen] == [ConnectionResetError]
+    assert conn.transport.closed and conn.transport.take() == b""
+
+
+async def test_disconnect_while_reading_fails_the_read_instead_of_cancelling(make_conn):
+    seen = []
+
+    async def handler(raw, stream):
+        try:
+            async for _ in raw.body:
+                pass
+        except BaseException as err:
+            seen.append(type(err))
+            raise
+
+    conn = make_conn(handler)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+    await conn.settle()
+    conn.disconnect()
+    await conn.settle()
+    assert seen == [ConnectionResetError]
+
+
+async def test_eof_mid_body_of_a_queued_request_answers_the_earlier_ones(make_conn):
+    import asyncio
+
+    gate = asyncio.Event()
+    served = []
+
+    async def handler(raw, stream):
+        served.append(raw.target)
+        if raw.target == "/first":
+            await gate.wait()
+        stream.send(200, None, [], raw.target.encode())
+
+    conn = make_conn(handler, body_timeout=30.0)
+    conn.feed(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+              b"POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+    await conn.settle()
+    assert conn.protocol.eof_received() is True  # still answering /first
+    gate.set()
+    await conn.settle()
+    [(status, headers, body)] = parse_responses(conn.transport.take())
+    assert (status, body, headers["connection"]) == (200, b"/first", "close")
+    assert served == ["/first"] and conn.transport.closed

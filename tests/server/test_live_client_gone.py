@@ -1,0 +1,147 @@
+"""Clients that go away mid-request, against a live server on 127.0.0.1, on both protocol twins.
+
+Timeouts in these tests are left large (body_timeout 30 s) or set small
+through config; every wait is bounded, and what is asserted is that the
+server reacts to the client's doing, not how fast it runs.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from eggfast import Application
+
+HEAD = b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n"
+
+
+class Seen:
+    """What the handlers saw, with an event to wait on."""
+
+    def __init__(self) -> None:
+        self.errors: list[BaseException] = []
+        self.event = asyncio.Event()
+
+    def add(self, err: BaseException) -> None:
+        self.errors.append(err)
+        self.event.set()
+
+
+async def wait_until(predicate, timeout: float = 2.0) -> bool:
+    """Poll ``predicate`` for at most ``timeout`` seconds; its last value."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate() and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+    return bool(predicate())
+
+
+@pytest.fixture
+async def upload_server(protocol_twin, caplog):
+    """Not silent: an error the application would log shows up in caplog."""
+    caplog.set_level(logging.DEBUG)
+    seen = Seen()
+    app = Application(config={"server": {"body_timeout": 30.0}})
+
+    async def upload(ctx):
+        try:
+            ctx.body = await ctx.request.read()
+        except BaseException as err:
+            seen.add(err)
+            raise
+
+    async def upload_iter(ctx):
+        size = 0
+        try:
+            async for chunk in ctx.request:
+                size += len(chunk)
+        except BaseException as err:
+            seen.add(err)
+            raise
+        ctx.body = str(size)
+
+    app.router.post("/upload", upload)
+    app.router.post("/upload-iter", upload_iter)
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    srv.seen = seen
+    yield srv
+    srv.close()
+    await srv.wait_closed()
+
+
+def logged_errors(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+
+
+@pytest.mark.parametrize("path", ["/upload", "/upload-iter"])
+async def test_half_close_mid_body_ends_the_request_at_once(upload_server, caplog, path):
+    reader, writer = await asyncio.open_connection("127.0.0.1", upload_server.port)
+    writer.write(HEAD.replace(b"/upload", path.encode()) + b"x" * 1000)
+    await writer.drain()
+    await asyncio.sleep(0.05)  # the handler is reading the body
+    writer.write_eof()  # shutdown(SHUT_WR): the body can never be complete
+    # The server closes its side without answering: the client reads EOF, not a 408 after 30 s.
+    assert await asyncio.wait_for(reader.read(), 2) == b""
+    await asyncio.wait_for(upload_server.seen.event.wait(), 2)
+    [err] = upload_server.seen.errors
+    assert type(err) is ConnectionResetError
+    assert await wait_until(lambda: not upload_server.connections)
+    assert logged_errors(caplog) == []
+    writer.close()
+
+
+async def test_close_mid_body_ends_the_request_at_once(upload_server, caplog):
+    reader, writer = await asyncio.open_connection("127.0.0.1", upload_server.port)
+    writer.write(HEAD + b"x" * 1000)
+    await writer.drain()
+    await asyncio.sleep(0.05)
+    writer.close()  # a full close: the server sees EOF
+    await writer.wait_closed()
+    await asyncio.wait_for(upload_server.seen.event.wait(), 2)
+    assert [type(e) for e in upload_server.seen.errors] == [ConnectionResetError]
+    assert await wait_until(lambda: not upload_server.connections)
+    assert logged_errors(caplog) == []
+
+
+async def test_eof_before_the_handler_reads(protocol_twin, caplog):
+    """The body is cut off while the handler is busy elsewhere: it is cancelled, the connection closes."""
+    caplog.set_level(logging.DEBUG)
+    started, cancelled = asyncio.Event(), asyncio.Event()
+    app = Application()
+
+    async def later(ctx):
+        started.set()
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        ctx.body = await ctx.request.read()
+
+    app.router.post("/upload", later)
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+        writer.write(HEAD + b"x" * 1000)
+        await asyncio.wait_for(started.wait(), 2)
+        writer.write_eof()
+        assert await asyncio.wait_for(reader.read(), 2) == b""
+        await asyncio.wait_for(cancelled.wait(), 2)
+        assert await wait_until(lambda: not srv.connections)
+        assert logged_errors(caplog) == []
+        writer.close()
+    finally:
+        srv.close()
+        await srv.wait_closed()
+
+
+async def test_complete_body_then_half_close_is_still_answered(upload_server):
+    """Half-closing after a whole request is fine: it is answered, then the connection closes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", upload_server.port)
+    writer.write(b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+    writer.write_eof()
+    data = await asyncio.wait_for(reader.read(), 2)
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"\r\n\r\nhello")
+    assert upload_server.seen.errors == []
+    writer.close()
