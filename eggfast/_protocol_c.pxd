@@ -96,6 +96,10 @@ cdef class HttpProtocol:
     cdef public bint _reading_paused
     cdef public bint _writing_paused
     cdef public object _drain_waiter
+    cdef public object _send_timer
+    cdef public Py_ssize_t _send_left
+    cdef public double _send_moved_at
+    cdef public double _send_timeout
     cdef public object _timer
     cdef public int _timer_kind
     cdef public double _deadline

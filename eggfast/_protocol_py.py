@@ -10,12 +10,21 @@ handler for one request at a time, and writes responses in order through a
 """
 
 import asyncio
+import socket
+import struct
 from time import time as _wall_clock
 from collections import deque
 from email.utils import formatdate
 from typing import Any, Awaitable, Callable, Optional
 
 import httptools
+
+try:
+    from fcntl import ioctl as _ioctl
+    from termios import TIOCOUTQ as _OUTQ  # = SIOCOUTQ on Linux: a socket's unsent + unacknowledged bytes
+except ImportError:  # pragma: no cover - not POSIX
+    _ioctl = None
+    _OUTQ = 0
 
 from .errors import HttpError, ProtocolError
 from .hdrs import EMPTY_STATUSES, LENGTH_STRINGS, STATUS_REASONS
@@ -33,6 +42,11 @@ _IDLE = 1  # keep-alive idle: close silently
 _HEAD = 2  # header deadline: 408 and close
 _LINGER = 3  # draining after a half-close: close
 _LAST_CHUNK = b"0\r\n\r\n"
+
+# SO_LINGER on, zero seconds: closing the socket discards its unsent data (RST).
+_LINGER_RESET = struct.pack("ii", 1, 0)
+# The send deadline is checked this many times per send_timeout while writing is stuck.
+_SEND_CHECKS = 4
 
 _date_cache: list = [0, "", b"Date: \r\n"]
 _CLOSE_LINE = b"Connection: close\r\n"
@@ -451,6 +465,11 @@ class HttpProtocol:
         self._reading_paused = False
         self._writing_paused = False
         self._drain_waiter: Optional[asyncio.Future] = None
+        # The send deadline (see _watch_send): armed only while written data is stuck.
+        self._send_timer: Optional[asyncio.TimerHandle] = None
+        self._send_left = 0
+        self._send_moved_at = 0.0
+        self._send_timeout = limits.send_timeout
         # One lazily re-armed timer per connection serves every deadline (see _arm).
         self._timer: Optional[asyncio.TimerHandle] = None
         self._timer_kind = _NO_TIMER
@@ -493,6 +512,9 @@ class HttpProtocol:
     def connection_lost(self, exc: Optional[BaseException]) -> None:
         self.closed = True
         self._cancel_timers()
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
         if self.tracker is not None:
             self.tracker.discard(self)
         if self._current_body is not None:
@@ -555,9 +577,14 @@ class HttpProtocol:
 
     def pause_writing(self) -> None:
         self._writing_paused = True
+        self._watch_send()
 
     def resume_writing(self) -> None:
         self._writing_paused = False
+        timer = self._send_timer
+        if timer is not None and not self.closed:  # after _close it watches the flush
+            timer.cancel()
+            self._send_timer = None
         waiter = self._drain_waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -581,6 +608,65 @@ class HttpProtocol:
             self.closed = True
             self._cancel_timers()
             self.transport.close()
+            # close() waits for unsent data to go out: bound that wait too.
+            if self._send_timer is None and self.transport.get_write_buffer_size():
+                self._watch_send()
+
+    # -- the send deadline ----------------------------------------------------
+    # Armed when writing pauses (the transport's buffer is over its high-water
+    # mark) or a close waits on unsent data; never on the usual request path.
+    # The data must move: the buffer shrinking is progress, and no progress
+    # for send_timeout aborts the connection, which cancels the handler.
+    def _watch_send(self) -> None:
+        if self._send_timer is not None or self.transport is None:
+            return
+        self._send_left = self._unsent()
+        self._send_moved_at = self.loop.time()
+        self._send_timer = self.loop.call_later(self._send_timeout / _SEND_CHECKS, self._check_send)
+
+    def _unsent(self) -> int:
+        """Bytes written that the client has not taken yet: the transport's buffer, plus
+        the socket's send queue where the OS tells (Linux), so that a client reading
+        slowly out of a large kernel buffer counts as progress."""
+        transport = self.transport
+        left = transport.get_write_buffer_size()  # type: ignore[union-attr]
+        sock = transport.get_extra_info("socket")  # type: ignore[union-attr]
+        if sock is not None and _ioctl is not None:
+            try:
+                left += struct.unpack("i", _ioctl(sock.fileno(), _OUTQ, b"\0\0\0\0"))[0]
+            except (OSError, ValueError, AttributeError):
+                pass
+        return left
+
+    def _check_send(self) -> None:
+        self._send_timer = None
+        if not self._writing_paused and not self.closed:
+            return
+        if self.transport.get_write_buffer_size() == 0:  # type: ignore[union-attr]
+            return  # nothing is held back any more
+        left = self._unsent()
+        now = self.loop.time()
+        if left < self._send_left:
+            self._send_left = left
+            self._send_moved_at = now
+        elif now - self._send_moved_at >= self._send_timeout:
+            self._abort()
+            return
+        self._send_timer = self.loop.call_later(self._send_timeout / _SEND_CHECKS, self._check_send)
+
+    def _abort(self) -> None:
+        """Drop the connection now, unsent data included: the client stopped reading."""
+        transport = self.transport
+        self.closed = True
+        self._cancel_timers()
+        sock = transport.get_extra_info("socket")  # type: ignore[union-attr]
+        if sock is not None:
+            try:
+                # A reset frees the kernel's send queue too, instead of leaving an orphan to flush.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_RESET)
+            except (OSError, AttributeError, ValueError):
+                pass
+        transport.abort()  # type: ignore[union-attr]
 
     # -- timers ---------------------------------------------------------------
     # PERF: arming a timer per request (header deadline, then keep-alive idle)

@@ -19,6 +19,7 @@ class ServerLimits:
     header_timeout: float = 20.0  # absolute, from the request's first byte -> 408
     keep_alive_timeout: float = 5.0  # idle keep-alive connection -> closed silently
     body_timeout: float = 30.0  # no body bytes for this long while a handler reads -> 408
+    send_timeout: float = 60.0  # written data not moving to the client for this long -> abort
     max_pipelined: int = 16  # queued requests per connection before reading pauses
     body_buffer: int = 256 * 1024  # buffered unread body bytes before reading pauses
     shutdown_timeout: float = 30.0  # graceful close waits this long for in-flight requests

@@ -1,9 +1,14 @@
-"""Request framing, body bounds and response bytes, on both protocol twins (mock transport)."""
+"""Request framing, a client gone mid-body, the send deadline, body bounds and response
+bytes, on both protocol twins (mock transport)."""
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 
 from wire import parse_responses
+
+GET = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
 
 
 @pytest.mark.parametrize(
@@ -96,8 +101,6 @@ async def test_disconnect_while_reading_fails_the_read_instead_of_cancelling(mak
 
 
 async def test_eof_mid_body_of_a_queued_request_answers_the_earlier_ones(make_conn):
-    import asyncio
-
     gate = asyncio.Event()
     served = []
 
@@ -117,3 +120,51 @@ async def test_eof_mid_body_of_a_queued_request_answers_the_earlier_ones(make_co
     [(status, headers, body)] = parse_responses(conn.transport.take())
     assert (status, body, headers["connection"]) == (200, b"/first", "close")
     assert served == ["/first"] and conn.transport.closed
+
+
+# --- the send deadline ------------------------------------------------------------------
+
+
+async def test_close_waiting_on_unsent_data_is_aborted_after_send_timeout(make_conn):
+    conn = make_conn(send_timeout=0.1)
+    conn.transport.write_buffer_size = 5000  # the client stopped reading
+    conn.feed(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    await conn.settle()
+    assert conn.transport.closed and not conn.transport.aborted  # close() waits for the flush
+    await conn.until(lambda: conn.transport.aborted, 2)
+    assert conn.transport.aborted
+    await conn.settle()
+    assert conn.protocol._send_timer is None  # connection_lost ended the watch
+
+
+async def test_progress_keeps_a_paused_connection_and_a_stall_aborts_it(make_conn):
+    events = []
+
+    async def handler(raw, stream):
+        stream.start(200, None, [])
+        try:
+            await stream.write(b"x" * 100)
+        except asyncio.CancelledError:
+            events.append("cancelled")
+            raise
+
+    conn = make_conn(handler, send_timeout=0.2)
+    conn.transport.write_buffer_size = 100000
+    conn.protocol.pause_writing()  # over the high-water mark
+    conn.feed(GET)
+    for left in (90000, 80000, 70000, 60000):  # the client reads, slowly: 0.4 s > send_timeout
+        await asyncio.sleep(0.1)
+        conn.transport.flushed_to(left)
+    assert not conn.transport.aborted and events == []
+    await conn.until(lambda: events, 2)  # then it stops reading
+    assert conn.transport.aborted and events == ["cancelled"]
+
+
+async def test_resumed_writing_ends_the_watch(make_conn):
+    conn = make_conn(send_timeout=0.05)
+    conn.transport.write_buffer_size = 100000
+    conn.protocol.pause_writing()
+    conn.transport.flushed_to(1000)
+    conn.protocol.resume_writing()
+    await asyncio.sleep(0.15)
+    assert not conn.transport.aborted and not conn.transport.closed

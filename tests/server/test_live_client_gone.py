@@ -145,3 +145,122 @@ async def test_complete_body_then_half_close_is_still_answered(upload_server):
     assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"\r\n\r\nhello")
     assert upload_server.seen.errors == []
     writer.close()
+
+
+# --- a client that stops reading ------------------------------------------------------
+
+
+async def test_send_timeout_aborts_a_client_that_stops_reading(protocol_twin, caplog):
+    """A streamed response nobody reads: after send_timeout without progress the connection
+    is aborted and the handler cancelled (the fd, the send queue and the task are released)."""
+    import socket
+
+    from eggfast.server import Server
+
+    caplog.set_level(logging.DEBUG)
+    app = Application(config={"server": {"send_timeout": 0.5}})
+    produced = []
+    closed_gen = asyncio.Event()
+
+    async def big(ctx):
+        async def chunks():
+            try:
+                while True:
+                    produced.append(65536)
+                    yield b"x" * 65536
+            finally:
+                closed_gen.set()
+
+        ctx.body = chunks()
+
+    app.router.get("/big", big)
+    cancelled = asyncio.Event()
+
+    async def handler(raw, stream):
+        try:
+            await app.handler(raw, stream)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    app.callback()
+    srv = await Server(handler, app.limits, protocol_twin.HttpProtocol).start("127.0.0.1", 0)
+    loop = asyncio.get_running_loop()
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a small window
+    client.setblocking(False)
+    try:
+        await loop.sock_connect(client, ("127.0.0.1", srv.port))
+        await loop.sock_sendall(client, b"GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        # The client never reads: the server's buffers fill, writing pauses, and then nothing moves.
+        await asyncio.wait_for(cancelled.wait(), 5)
+        await asyncio.wait_for(closed_gen.wait(), 2)
+        assert await wait_until(lambda: not srv.connections)
+        assert sum(produced) < 64 * 1024 * 1024  # it stopped producing long before anything unbounded
+        # The client finds the connection gone: reset, or EOF once what it holds is read.
+        ended = False
+        deadline = loop.time() + 5
+        while loop.time() < deadline:
+            try:
+                data = await asyncio.wait_for(loop.sock_recv(client, 65536), 1)
+            except ConnectionResetError:
+                ended = True
+                break
+            except asyncio.TimeoutError:
+                continue
+            if not data:
+                ended = True
+                break
+        assert ended
+        assert logged_errors(caplog) == []
+    finally:
+        client.close()
+        srv.close()
+        await srv.wait_closed()
+
+
+async def test_a_slow_reader_that_keeps_reading_is_not_cut_off(protocol_twin):
+    """Progress, however slow, is not a stall: a client that reads a little every 50 ms for
+    a second (over three send_timeouts) while the server's writing is paused gets it all."""
+    import socket
+
+    pauses = []
+
+    class Recording(protocol_twin.HttpProtocol):
+        def pause_writing(self):
+            pauses.append(self.transport.get_write_buffer_size())
+            super().pause_writing()
+
+    app = Application(config={"server": {"send_timeout": 0.3}})
+
+    async def big(ctx):
+        async def chunks():
+            for _ in range(64):
+                yield b"y" * 65536
+
+        ctx.body = chunks()
+
+    app.router.get("/big", big)
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=Recording)
+    loop = asyncio.get_running_loop()
+    client = socket.socket()
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    client.setblocking(False)
+    try:
+        await loop.sock_connect(client, ("127.0.0.1", srv.port))
+        await loop.sock_sendall(client, b"GET /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        got = 0
+        for _ in range(20):  # the slow phase: 1 s
+            await asyncio.sleep(0.05)
+            got += len(await asyncio.wait_for(loop.sock_recv(client, 65536), 5))
+        assert pauses  # the server was held back by this reader
+        while True:
+            data = await asyncio.wait_for(loop.sock_recv(client, 1 << 20), 5)
+            if not data:
+                break
+            got += len(data)
+        assert got > 64 * 65536  # the whole chunked body, plus head and framing
+    finally:
+        client.close()
+        srv.close()
+        await srv.wait_closed()
