@@ -6,7 +6,10 @@ import asyncio
 
 import pytest
 
-from wire import parse_responses
+from wire import Conn, MockTransport, parse_responses
+
+from eggfast import _protocol_py
+from eggfast.limits import ServerLimits
 
 GET = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
 
@@ -168,3 +171,103 @@ async def test_resumed_writing_ends_the_watch(make_conn):
     conn.protocol.resume_writing()
     await asyncio.sleep(0.15)
     assert not conn.transport.aborted and not conn.transport.closed
+
+
+# --- response bytes: a large body goes to the transport as it is ---------------------
+
+LARGE = bytes(range(256)) * 4096  # 1 MiB
+SMALL = b"small body"
+_DATE_LINE = b"Date: "
+
+
+class RecordingTransport(MockTransport):
+    """Keeps every buffer handed over, as given (``writelines`` included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffers: list = []
+
+    def write(self, data) -> None:
+        self.buffers.append(data)
+        super().write(data)
+
+    def writelines(self, list_of_data) -> None:
+        for data in list_of_data:
+            self.write(data)
+
+
+def _conn(protocol_class, handler) -> Conn:
+    conn = Conn.__new__(Conn)
+    conn.loop = asyncio.get_event_loop()
+    conn.transport = RecordingTransport()
+    conn.protocol = protocol_class(handler, conn.loop, ServerLimits(), None)
+    conn.transport.protocol = conn.protocol
+    conn.protocol.connection_made(conn.transport)
+    return conn
+
+
+def _handlers(body: bytes) -> dict:
+    async def whole(raw, stream):  # the usual path: Content-Length stated, as respond() does
+        stream.send(200, None, [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(body)))], body)
+
+    async def general(raw, stream):  # the server states the length
+        stream.send(201, "Made", [("X-Kind", "general")], body)
+
+    async def streamed(raw, stream):  # chunked
+        stream.start(200, None, [("Content-Type", "application/octet-stream")])
+        await stream.write(body)
+        await stream.write(b"tail")
+        stream.end()
+
+    async def streamed_length(raw, stream):  # a streamed body with its length set by the user
+        stream.start(200, None, [("Content-Length", str(len(body)))])
+        await stream.write(body)
+        stream.end()
+
+    return {"whole": whole, "general": general, "streamed": streamed, "streamed_length": streamed_length}
+
+
+_REQUESTS = {
+    "1.1": b"GET /r HTTP/1.1\r\nHost: x\r\n\r\n",
+    "1.0": b"GET /r HTTP/1.0\r\n\r\n",
+}
+
+
+async def _wire(protocol_class, handler, request: bytes) -> tuple[bytes, list]:
+    conn = _conn(protocol_class, handler)
+    conn.feed(request)
+    await conn.settle()
+    data = bytes(conn.transport.data)
+    # The one line that may differ between two runs: the Date (a second may pass).
+    start = data.index(_DATE_LINE)
+    end = data.index(b"\r\n", start)
+    return data[:start] + b"Date: -" + data[end:], conn.transport.buffers
+
+
+@pytest.mark.parametrize("version", ["1.1", "1.0"])
+@pytest.mark.parametrize("kind", ["whole", "general", "streamed", "streamed_length"])
+@pytest.mark.parametrize("body", [pytest.param(SMALL, id="small"), pytest.param(LARGE, id="large")])
+async def test_both_twins_put_the_same_bytes_on_the_wire(kind, version, body):
+    py = _protocol_py.HttpProtocol
+    c = pytest.importorskip("eggfast._protocol_c").HttpProtocol
+    handler = _handlers(body)[kind]
+    wire_py, _ = await _wire(py, handler, _REQUESTS[version])
+    wire_c, _ = await _wire(c, handler, _REQUESTS[version])
+    assert wire_py == wire_c
+    head, _, rest = wire_py.partition(b"\r\n\r\n")
+    assert body in rest
+    [(status, headers, got)] = parse_responses(wire_py)
+    expect = body + b"tail" if kind == "streamed" else body
+    assert got == expect or (version == "1.0" and kind == "streamed" and rest == expect)
+
+
+@pytest.mark.parametrize("kind", ["whole", "general", "streamed", "streamed_length"])
+async def test_a_large_body_is_handed_to_the_transport_without_a_copy(protocol_twin, kind):
+    _, buffers = await _wire(protocol_twin.HttpProtocol, _handlers(LARGE)[kind], _REQUESTS["1.1"])
+    assert any(buffer is LARGE for buffer in buffers), [len(b) for b in buffers]
+
+
+@pytest.mark.parametrize("kind", ["whole", "general"])
+async def test_a_small_body_goes_out_with_its_head_in_one_write(protocol_twin, kind):
+    wire, buffers = await _wire(protocol_twin.HttpProtocol, _handlers(SMALL)[kind], _REQUESTS["1.1"])
+    assert len(buffers) == 1 and buffers[0].endswith(b"\r\n\r\n" + SMALL)
