@@ -260,11 +260,18 @@ class BodyReader:
     async def read(self, limit: Optional[int] = None) -> bytes:
         """The whole body; more than ``limit`` bytes raises ``HttpError(413)``.
 
-        A declared Content-Length over ``limit`` fails at once, before any
-        byte is read (and before ``100 Continue`` is sent).
+        Without ``limit`` the server's ``max_body_size`` (``config.server``,
+        10 MiB by default; None: unbounded) is the limit, and the error
+        names that key.  A declared Content-Length over the limit fails at
+        once, before any byte is read (and before ``100 Continue`` is sent).
+        Iterating over the body (``async for``) is not bounded.
         """
+        source = ""
+        if limit is None:
+            limit = self._protocol.limits.max_body_size
+            source = " (config.server.max_body_size)"
         if limit is not None and self.length is not None and self.length > limit:
-            raise HttpError(413, f"Request body larger than {limit} bytes")
+            raise HttpError(413, f"Request body larger than {limit} bytes{source}")
         parts = []
         size = 0
         while True:
@@ -273,7 +280,7 @@ class BodyReader:
                 return b"".join(parts)
             size += len(data)
             if limit is not None and size > limit:
-                raise HttpError(413, f"Request body larger than {limit} bytes")
+                raise HttpError(413, f"Request body larger than {limit} bytes{source}")
             parts.append(data)
 
     def __aiter__(self) -> "BodyReader":

@@ -271,3 +271,79 @@ async def test_a_large_body_is_handed_to_the_transport_without_a_copy(protocol_t
 async def test_a_small_body_goes_out_with_its_head_in_one_write(protocol_twin, kind):
     wire, buffers = await _wire(protocol_twin.HttpProtocol, _handlers(SMALL)[kind], _REQUESTS["1.1"])
     assert len(buffers) == 1 and buffers[0].endswith(b"\r\n\r\n" + SMALL)
+
+
+# --- the default bound of a whole-body read ----------------------------------------------
+
+
+def _reader(**read_kwargs):
+    seen = {}
+
+    async def handler(raw, stream):
+        try:
+            body = await raw.body.read(**read_kwargs)
+        except Exception as err:
+            seen["error"] = err
+            stream.send(err.status, None, [], str(err).encode())
+            return
+        stream.send(200, None, [], b"%d" % len(body))
+
+    return handler, seen
+
+
+async def test_default_max_body_size_is_10_mib():
+    assert ServerLimits().max_body_size == 10 * 1024 * 1024
+    assert ServerLimits.from_config({"max_body_size": None}).max_body_size is None
+
+
+async def test_a_declared_length_over_max_body_size_is_413_before_reading(make_conn):
+    handler, seen = _reader()
+    conn = make_conn(handler)  # the default limits: 10 MiB
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n" % (10 * 1024 * 1024 + 1))
+    await conn.settle()
+    data = conn.transport.take()
+    assert data.startswith(b"HTTP/1.1 413 ") and b"100 Continue" not in data
+    assert b"Connection: close" in data
+    assert "config.server.max_body_size" in str(seen["error"])
+
+
+async def test_a_chunked_body_over_max_body_size_is_413_while_reading(make_conn):
+    handler, seen = _reader()
+    conn = make_conn(handler, max_body_size=5)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n")
+    await conn.settle()
+    assert conn.transport.take().startswith(b"HTTP/1.1 413 ")
+    assert str(seen["error"]) == "Request body larger than 5 bytes (config.server.max_body_size)"
+
+
+async def test_a_body_at_max_body_size_is_read(make_conn):
+    handler, _ = _reader()
+    conn = make_conn(handler, max_body_size=6)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n")
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][2] == b"6"
+
+
+@pytest.mark.parametrize("limits, read_kwargs", [
+    pytest.param({"max_body_size": 10}, {"limit": 100}, id="an-explicit-limit-wins"),
+    pytest.param({"max_body_size": None}, {}, id="unbounded-when-none"),
+])
+async def test_the_default_bound_can_be_replaced(make_conn, limits, read_kwargs):
+    handler, seen = _reader(**read_kwargs)
+    conn = make_conn(handler, **limits)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n" + b"x" * 50)
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][2] == b"50" and seen == {}
+
+
+async def test_streamed_reading_is_not_bounded_by_max_body_size(make_conn):
+    async def handler(raw, stream):
+        size = 0
+        async for part in raw.body:
+            size += len(part)
+        stream.send(200, None, [], b"%d" % size)
+
+    conn = make_conn(handler, max_body_size=10)
+    conn.feed(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n", b"x" * 25, b"y" * 25)
+    await conn.settle()
+    assert parse_responses(conn.transport.take())[0][2] == b"50"

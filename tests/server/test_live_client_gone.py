@@ -70,6 +70,16 @@ async def upload_server(protocol_twin, caplog):
     await srv.wait_closed()
 
 
+async def read_one(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """(status, body) of one response framed by Content-Length."""
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return int(head.split(b" ")[1]), await asyncio.wait_for(reader.readexactly(length), 5)
+
+
 def logged_errors(caplog) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
 
@@ -262,5 +272,59 @@ async def test_a_slow_reader_that_keeps_reading_is_not_cut_off(protocol_twin):
         assert got > 64 * 65536  # the whole chunked body, plus head and framing
     finally:
         client.close()
+        srv.close()
+        await srv.wait_closed()
+
+
+# --- the default bound of a whole-body read, end to end -------------------------------
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+async def test_live_read_over_max_body_size_is_413_naming_the_key(protocol_twin, framing):
+    app = Application(silent=True, config={"server": {"max_body_size": 1000}})
+
+    async def echo(ctx):
+        ctx.body = await ctx.request.read()
+
+    app.router.post("/echo", echo)
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+        body = b"x" * 2000
+        if framing == "length":
+            writer.write(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n" + body)
+        else:
+            writer.write(b"POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         + b"3e8\r\n" + body[:1000] + b"\r\n3e8\r\n" + body[1000:] + b"\r\n0\r\n\r\n")
+        status, text = await read_one(reader)
+        assert status == 413
+        assert text == b"Request body larger than 1000 bytes (config.server.max_body_size)"
+        writer.close()
+    finally:
+        srv.close()
+        await srv.wait_closed()
+
+
+async def test_live_body_parser_without_its_own_limit_is_bounded_by_max_body_size(protocol_twin):
+    from eggfast.app.middleware import body_parser
+
+    app = Application(silent=True, config={"server": {"max_body_size": 100}})
+    app.use(body_parser.middleware({"json_limit": None}, app))
+
+    async def show(ctx):
+        ctx.body = {"got": ctx.request.body}
+
+    app.use(show)
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+        payload = b'{"a": "' + b"x" * 200 + b'"}'
+        writer.write(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % len(payload) + payload)
+        status, text = await read_one(reader)
+        assert status == 413
+        assert text == b"Request body larger than 100 bytes (config.server.max_body_size)"
+        writer.close()
+    finally:
         srv.close()
         await srv.wait_closed()
