@@ -650,8 +650,8 @@ class HttpProtocol:
     # -- the send deadline ----------------------------------------------------
     # Armed when writing pauses (the transport's buffer is over its high-water
     # mark) or a close waits on unsent data; never on the usual request path.
-    # The data must move: the buffer shrinking is progress, and no progress
-    # for send_timeout aborts the connection, which cancels the handler.
+    # The data must move: fewer unsent bytes (see _unsent) is progress, and no
+    # progress for send_timeout aborts the connection, which cancels the handler.
     def _watch_send(self) -> None:
         if self._send_timer is not None or self.transport is None:
             return
