@@ -120,10 +120,17 @@ def error_after_head(ctx: Any, err: BaseException) -> bool:
     Once the head is sent (or the client is gone) the error is only emitted,
     marked ``err.header_sent``, and a body cut short is not made to look
     complete: the connection is dropped when the stream can, else ended.
+    A ``ConnectionResetError`` on a stream that is no longer writable is the
+    client's disconnect: it is handled without being emitted.
     """
     stream = ctx.response.stream
     if not stream.headers_sent and stream.writable:
         return False
+    if not stream.writable and isinstance(err, ConnectionResetError):
+        # The client closed the connection (the protocol raises this from a
+        # body read or a write once it is gone): nobody to answer, and not
+        # the application's error, so it is not emitted.
+        return True
     try:
         err.header_sent = True  # type: ignore[attr-defined]
     except AttributeError:  # pragma: no cover

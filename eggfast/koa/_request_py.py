@@ -521,7 +521,11 @@ class Request:
     # --- body stream ------------------------------------------------------
 
     async def read(self, limit: Optional[int] = None) -> bytes:
-        """The whole raw request body (``HttpError(413)`` over ``limit`` bytes)."""
+        """The whole raw request body (``HttpError(413)`` over ``limit`` bytes).
+
+        Without ``limit``, ``config.server.max_body_size`` (10 MiB by default)
+        bounds it; ``async for chunk in ctx.request`` reads without a bound.
+        """
         return await self.raw.body.read(limit)
 
     def __aiter__(self) -> AsyncIterator[bytes]:

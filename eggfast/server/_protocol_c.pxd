@@ -17,6 +17,8 @@ cdef dict _METHOD_NAMES
 cdef bytes _V11_LINE_END
 cdef bytes _V10_LINE_END
 cdef bytes _GET_PREFIX
+cdef Py_ssize_t _COPY_MAX
+cdef bytes _CRLF
 
 cpdef object version_at(bytes data, Py_ssize_t end)
 @cython.locals(start=Py_ssize_t)
@@ -68,7 +70,7 @@ cdef class ResponseWriter:
     @cython.locals(n=Py_ssize_t, out=list)
     cpdef bytes _head(self, status, reason, list headers, length)
     @cython.locals(n=Py_ssize_t, size=Py_ssize_t, stated=bint)
-    cpdef object _whole(self, status, reason, headers, body)
+    cpdef bint _send_whole(self, status, reason, headers, body) except -1
     cpdef bytes _server_lines(self)
     cpdef send(self, status, reason, headers, body)
     cpdef start(self, status, reason, headers)
@@ -96,6 +98,10 @@ cdef class HttpProtocol:
     cdef public bint _reading_paused
     cdef public bint _writing_paused
     cdef public object _drain_waiter
+    cdef public object _send_timer
+    cdef public Py_ssize_t _send_left
+    cdef public double _send_moved_at
+    cdef public double _send_timeout
     cdef public object _timer
     cdef public int _timer_kind
     cdef public double _deadline
@@ -128,6 +134,7 @@ cdef class HttpProtocol:
     cpdef on_headers_complete(self)
 
     cpdef write(self, data)
+    cpdef writelines(self, tuple parts)
     cpdef _close(self)
     cpdef _arm(self, int kind, double delay)
     cpdef _disarm(self, int kind)

@@ -10,12 +10,21 @@ handler for one request at a time, and writes responses in order through a
 """
 
 import asyncio
+import socket
+import struct
 from time import time as _wall_clock
 from collections import deque
 from email.utils import formatdate
 from typing import Any, Awaitable, Callable, Optional
 
 import httptools
+
+try:
+    from fcntl import ioctl as _ioctl
+    from termios import TIOCOUTQ as _OUTQ  # = SIOCOUTQ on Linux: a socket's unsent + unacknowledged bytes
+except ImportError:  # pragma: no cover - not POSIX
+    _ioctl = None
+    _OUTQ = 0
 
 from eggfast.errors import HttpError, ProtocolError
 from eggfast.http.hdrs import EMPTY_STATUSES, LENGTH_STRINGS, STATUS_REASONS
@@ -33,6 +42,20 @@ _IDLE = 1  # keep-alive idle: close silently
 _HEAD = 2  # header deadline: 408 and close
 _LINGER = 3  # draining after a half-close: close
 _LAST_CHUNK = b"0\r\n\r\n"
+_CRLF = b"\r\n"
+# A body longer than this goes to the transport as it is, after its head
+# (writelines: one writev with uvloop) instead of being copied behind the head
+# into one new buffer.  Up to 64 KiB the copy takes a few microseconds, less
+# than the second buffer costs the transport, and it keeps the one-buffer
+# write; above it the copy grows with the body (time, and a second body-sized
+# allocation) for nothing.  64 KiB is also the transports' default high-water
+# mark and the file-streaming chunk size.
+_COPY_MAX = 64 * 1024
+
+# SO_LINGER on, zero seconds: closing the socket discards its unsent data (RST).
+_LINGER_RESET = struct.pack("ii", 1, 0)
+# The send deadline is checked this many times per send_timeout while writing is stuck.
+_SEND_CHECKS = 4
 
 _date_cache: list = [0, "", b"Date: \r\n"]
 _CLOSE_LINE = b"Connection: close\r\n"
@@ -237,11 +260,18 @@ class BodyReader:
     async def read(self, limit: Optional[int] = None) -> bytes:
         """The whole body; more than ``limit`` bytes raises ``HttpError(413)``.
 
-        A declared Content-Length over ``limit`` fails at once, before any
-        byte is read (and before ``100 Continue`` is sent).
+        Without ``limit`` the server's ``max_body_size`` (``config.server``,
+        10 MiB by default; None: unbounded) is the limit, and the error
+        names that key.  A declared Content-Length over the limit fails at
+        once, before any byte is read (and before ``100 Continue`` is sent).
+        Iterating over the body (``async for``) is not bounded.
         """
+        source = ""
+        if limit is None:
+            limit = self._protocol.limits.max_body_size
+            source = " (config.server.max_body_size)"
         if limit is not None and self.length is not None and self.length > limit:
-            raise HttpError(413, f"Request body larger than {limit} bytes")
+            raise HttpError(413, f"Request body larger than {limit} bytes{source}")
         parts = []
         size = 0
         while True:
@@ -250,7 +280,7 @@ class BodyReader:
                 return b"".join(parts)
             size += len(data)
             if limit is not None and size > limit:
-                raise HttpError(413, f"Request body larger than {limit} bytes")
+                raise HttpError(413, f"Request body larger than {limit} bytes{source}")
             parts.append(data)
 
     def __aiter__(self) -> "BodyReader":
@@ -339,28 +369,29 @@ class ResponseWriter:
             return lines + _KEEP_ALIVE_LINE
         return lines
 
-    def _whole(self, status: int, reason: Optional[str], headers: list, body: bytes) -> Optional[bytes]:
-        """The bytes of a whole response with a body, when ``headers`` can go out as given.
+    def _send_whole(self, status: int, reason: Optional[str], headers: list, body: bytes) -> bool:
+        """Send a whole response with a body when ``headers`` can go out as given; True if sent.
 
         PERF: the usual response (from ``respond``) already states its exact
         Content-Length and holds no other framing header; then the head is
         written straight from ``headers`` plus the server's lines, body
-        included, in one buffer.  None: :meth:`_head` decides (same bytes
-        for everything else).
+        included, in one buffer (a body over ``_COPY_MAX`` follows it
+        uncopied).  False: :meth:`_head` decides (same bytes for everything
+        else).
         """
         if self._head_only or type(status) is not int or status < 200 or status in EMPTY_STATUSES:
-            return None
+            return False
         if type(headers) is not list or type(body) is not bytes:
-            return None
+            return False
         size = len(body)
         expected = LENGTH_STRINGS[size] if size < 4096 else str(size)
         stated = False
         for item in headers:
             if type(item) is not tuple or len(item) != 2:
-                return None
+                return False
             name = item[0]
             if type(name) is not str:
-                return None
+                return False
             n = len(name)
             if n == 14 or n == 4 or n == 10 or n == 17:
                 if name == "Content-Length" and not stated and item[1] == expected:
@@ -368,26 +399,34 @@ class ResponseWriter:
                     continue
                 lname = name.lower()
                 if lname == "content-length" or lname == "transfer-encoding" or lname == "date" or lname == "connection":
-                    return None
+                    return False
         if not stated:
-            return None
-        return build_response(self._request.version, status, reason, headers, self._server_lines(), body)
-
-    def send(self, status: int, reason: Optional[str], headers: list, body: bytes) -> None:
-        """A whole response in one write."""
-        if self.headers_sent:
-            raise RuntimeError("response head already sent")
-        data = self._whole(status, reason, headers, body)
-        if data is not None:
+            return False
+        if size <= _COPY_MAX:
+            data = build_response(self._request.version, status, reason, headers, self._server_lines(), body)
             self.headers_sent = True
             self.finished = True
             self._protocol.write(data)
+        else:
+            head = build_response(self._request.version, status, reason, headers, self._server_lines())
+            self.headers_sent = True
+            self.finished = True
+            self._protocol.writelines((head, body))
+        return True
+
+    def send(self, status: int, reason: Optional[str], headers: list, body: bytes) -> None:
+        """A whole response: its head and body in one write (a large body uncopied, after the head)."""
+        if self.headers_sent:
+            raise RuntimeError("response head already sent")
+        if self._send_whole(status, reason, headers, body):
             return
         head = self._head(status, reason, headers, len(body))
         self.headers_sent = True
         self.finished = True
         if self._no_body or not body:
             self._protocol.write(head)
+        elif len(body) > _COPY_MAX:
+            self._protocol.writelines((head, body))
         else:
             self._protocol.write(head + body)
 
@@ -409,7 +448,12 @@ class ResponseWriter:
             raise ConnectionResetError("client closed the connection")
         if self._no_body or not data:
             return
-        self._protocol.write(chunk(data) if self._chunked else data)
+        if not self._chunked:
+            self._protocol.write(data)
+        elif len(data) > _COPY_MAX:
+            self._protocol.writelines((b"%x\r\n" % len(data), data, _CRLF))
+        else:
+            self._protocol.write(chunk(data))
         await self._protocol.drain()
 
     def end(self) -> None:
@@ -451,6 +495,11 @@ class HttpProtocol:
         self._reading_paused = False
         self._writing_paused = False
         self._drain_waiter: Optional[asyncio.Future] = None
+        # The send deadline (see _watch_send): armed only while written data is stuck.
+        self._send_timer: Optional[asyncio.TimerHandle] = None
+        self._send_left = 0
+        self._send_moved_at = 0.0
+        self._send_timeout = limits.send_timeout
         # One lazily re-armed timer per connection serves every deadline (see _arm).
         self._timer: Optional[asyncio.TimerHandle] = None
         self._timer_kind = _NO_TIMER
@@ -493,6 +542,9 @@ class HttpProtocol:
     def connection_lost(self, exc: Optional[BaseException]) -> None:
         self.closed = True
         self._cancel_timers()
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
         if self.tracker is not None:
             self.tracker.discard(self)
         if self._current_body is not None:
@@ -501,7 +553,7 @@ class HttpProtocol:
             if isinstance(item, RawRequest):
                 item.body.set_error(ConnectionResetError("client closed the connection"))
         self._queue.clear()
-        if self._task is not None and not self._task.done():
+        if self._task is not None and not self._task.done() and not self._read_fails():
             self._task.cancel()
         waiter = self._drain_waiter
         if waiter is not None and not waiter.done():
@@ -511,17 +563,58 @@ class HttpProtocol:
         if self._lingering:
             self._close()
             return False
+        body = self._current_body
+        if body is not None:
+            # EOF inside a request body: it can never be complete.
+            return self._body_cut_off(body)
         # Half-close from the client: answer what is queued, then close.
         self._closing = True
         if not self._busy and not self._queue:
             self._close()
         return True
 
+    def _body_cut_off(self, body: BodyReader) -> bool:
+        """The client ended its side in the middle of ``body``: the request ends now.
+
+        A request still queued is dropped, and the ones before it are answered
+        before the close.  If the body's request is being served, the connection
+        closes at once: its handler's read raises ConnectionResetError (see
+        :meth:`_read_fails`), or the handler is cancelled.
+        """
+        self._current_body = None
+        self._stop_parsing = True
+        self._closing = True
+        body.set_error(ConnectionResetError("client closed the connection"))
+        queue = self._queue
+        if queue and isinstance(queue[-1], RawRequest) and queue[-1].body is body:
+            queue.pop()  # not started yet
+            if self._busy or queue:
+                return True  # answer what came before, then close
+        self._close()
+        return False
+
+    def _read_fails(self) -> bool:
+        """Whether the handler waits in a body read that the disconnect error will end.
+
+        Such a handler learns of the disconnect from its read, which raises
+        ConnectionResetError, instead of being cancelled.
+        """
+        writer = self._current_writer
+        if writer is None:
+            return False
+        body = writer._request.body
+        return isinstance(body, BodyReader) and body._waiter is not None and body._error is not None
+
     def pause_writing(self) -> None:
         self._writing_paused = True
+        self._watch_send()
 
     def resume_writing(self) -> None:
         self._writing_paused = False
+        timer = self._send_timer
+        if timer is not None and not self.closed:  # after _close it watches the flush
+            timer.cancel()
+            self._send_timer = None
         waiter = self._drain_waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -540,11 +633,75 @@ class HttpProtocol:
         if not self.closed:
             self.transport.write(data)  # type: ignore[union-attr]
 
+    def writelines(self, parts: tuple) -> None:
+        """Write ``parts`` in order, without joining them (uvloop: one writev)."""
+        if not self.closed:
+            self.transport.writelines(parts)  # type: ignore[union-attr]
+
     def _close(self) -> None:
         if not self.closed and self.transport is not None:
             self.closed = True
             self._cancel_timers()
             self.transport.close()
+            # close() waits for unsent data to go out: bound that wait too.
+            if self._send_timer is None and self.transport.get_write_buffer_size():
+                self._watch_send()
+
+    # -- the send deadline ----------------------------------------------------
+    # Armed when writing pauses (the transport's buffer is over its high-water
+    # mark) or a close waits on unsent data; never on the usual request path.
+    # The data must move: fewer unsent bytes (see _unsent) is progress, and no
+    # progress for send_timeout aborts the connection, which cancels the handler.
+    def _watch_send(self) -> None:
+        if self._send_timer is not None or self.transport is None:
+            return
+        self._send_left = self._unsent()
+        self._send_moved_at = self.loop.time()
+        self._send_timer = self.loop.call_later(self._send_timeout / _SEND_CHECKS, self._check_send)
+
+    def _unsent(self) -> int:
+        """Bytes written that the client has not taken yet: the transport's buffer, plus
+        the socket's send queue where the OS tells (Linux), so that a client reading
+        slowly out of a large kernel buffer counts as progress."""
+        transport = self.transport
+        left = transport.get_write_buffer_size()  # type: ignore[union-attr]
+        sock = transport.get_extra_info("socket")  # type: ignore[union-attr]
+        if sock is not None and _ioctl is not None:
+            try:
+                left += struct.unpack("i", _ioctl(sock.fileno(), _OUTQ, b"\0\0\0\0"))[0]
+            except (OSError, ValueError, AttributeError):
+                pass
+        return left
+
+    def _check_send(self) -> None:
+        self._send_timer = None
+        if not self._writing_paused and not self.closed:
+            return
+        if self.transport.get_write_buffer_size() == 0:  # type: ignore[union-attr]
+            return  # nothing is held back any more
+        left = self._unsent()
+        now = self.loop.time()
+        if left < self._send_left:
+            self._send_left = left
+            self._send_moved_at = now
+        elif now - self._send_moved_at >= self._send_timeout:
+            self._abort()
+            return
+        self._send_timer = self.loop.call_later(self._send_timeout / _SEND_CHECKS, self._check_send)
+
+    def _abort(self) -> None:
+        """Drop the connection now, unsent data included: the client stopped reading."""
+        transport = self.transport
+        self.closed = True
+        self._cancel_timers()
+        sock = transport.get_extra_info("socket")  # type: ignore[union-attr]
+        if sock is not None:
+            try:
+                # A reset frees the kernel's send queue too, instead of leaving an orphan to flush.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_RESET)
+            except (OSError, AttributeError, ValueError):
+                pass
+        transport.abort()  # type: ignore[union-attr]
 
     # -- timers ---------------------------------------------------------------
     # PERF: arming a timer per request (header deadline, then keep-alive idle)
@@ -713,6 +870,10 @@ class HttpProtocol:
             raise self._error
         length = headers.get("content-length")
         if length is not None or "transfer-encoding" in headers:
+            if version == "1.0" and "transfer-encoding" in headers:
+                # RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing.
+                self._error = ProtocolError(400, "Bad Request")
+                raise self._error
             # httptools has checked Content-Length: digits only, and not with chunked.
             body = BodyReader(self, expect is not None and version == "1.1", None if length is None else int(length))
             self._current_body = body

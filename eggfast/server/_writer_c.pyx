@@ -1,12 +1,13 @@
 # cython: language_level=3, annotation_typing=False, boundscheck=False, wraparound=False
 """Compiled twin of eggfast.server._writer_py: the same bytes, or the same error, for every input.
 
-The head is assembled in one growing C buffer.  A ``str`` whose storage is
+The head is assembled in one growing C buffer; the body is copied once, from
+the caller's bytes straight into the result.  A ``str`` whose storage is
 one byte per character (PyUnicode kind 1) is latin-1 already, so it is
 validated and copied byte by byte without encoding; anything wider holds a
 character outside latin-1 and is refused, as the pure twin refuses it.
 """
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.unicode cimport PyUnicode_Check
 from libc.string cimport memcpy
@@ -159,6 +160,8 @@ cpdef bytes build_response(str version, object status, object reason, object hea
         body = bytes(body)
     cdef bytes line = status_line(version, status, reason)
     cdef Buf buf
+    cdef Py_ssize_t body_size
+    cdef bytes out
     buf.cap = 512
     buf.size = 0
     buf.data = <char*>PyMem_Malloc(buf.cap)
@@ -180,9 +183,13 @@ cpdef bytes build_response(str version, object status, object reason, object hea
         if len(<bytes>extra):
             _put(&buf, <bytes>extra, len(<bytes>extra))
         _put(&buf, "\r\n", 2)
-        if len(<bytes>body):
-            _put(&buf, <bytes>body, len(<bytes>body))
-        return PyBytes_FromStringAndSize(buf.data, buf.size)
+        body_size = len(<bytes>body)
+        if not body_size:
+            return PyBytes_FromStringAndSize(buf.data, buf.size)
+        out = PyBytes_FromStringAndSize(NULL, buf.size + body_size)
+        memcpy(PyBytes_AS_STRING(out), buf.data, buf.size)
+        memcpy(PyBytes_AS_STRING(out) + buf.size, <char*><bytes>body, body_size)
+        return out
     finally:
         PyMem_Free(buf.data)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class ServerLimits:
     header_timeout: float = 20.0  # absolute, from the request's first byte -> 408
     keep_alive_timeout: float = 5.0  # idle keep-alive connection -> closed silently
     body_timeout: float = 30.0  # no body bytes for this long while a handler reads -> 408
+    send_timeout: float = 60.0  # written data not moving to the client for this long -> abort
+    # read() without a limit, over this -> 413 (None: unbounded); streamed reading is not bounded.
+    max_body_size: Optional[int] = 10 * 1024 * 1024
     max_pipelined: int = 16  # queued requests per connection before reading pauses
     body_buffer: int = 256 * 1024  # buffered unread body bytes before reading pauses
     shutdown_timeout: float = 30.0  # graceful close waits this long for in-flight requests

@@ -16,7 +16,8 @@ class BodyReader(Protocol):
     """A request body, streamed: read it whole or iterate over chunks."""
 
     async def read(self, limit: Optional[int] = None) -> bytes:
-        """The whole body.  Over ``limit`` bytes raises ``HttpError(413)``."""
+        """The whole body.  Over ``limit`` bytes raises ``HttpError(413)``; without
+        ``limit`` the server's ``max_body_size`` applies."""
 
     def __aiter__(self) -> AsyncIterator[bytes]: ...
 

@@ -17,6 +17,8 @@ class MockTransport(asyncio.Transport):
         self.eof_written = False
         self.reading_paused = False
         self.pause_count = 0
+        self.write_buffer_size = 0  # what a real transport would still hold unsent
+        self.aborted = False
         self.protocol: Any = None
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
@@ -29,11 +31,24 @@ class MockTransport(asyncio.Transport):
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            loop = asyncio.get_event_loop()
-            loop.call_soon(self.protocol.connection_lost, None)
+            if not self.write_buffer_size:  # like a real transport: lost once flushed
+                asyncio.get_event_loop().call_soon(self.protocol.connection_lost, None)
 
     def abort(self) -> None:
-        self.close()
+        self.aborted = True
+        self.write_buffer_size = 0
+        if not self.closed:
+            self.closed = True
+        asyncio.get_event_loop().call_soon(self.protocol.connection_lost, None)
+
+    def flushed_to(self, size: int) -> None:
+        """The client took data: ``size`` bytes stay unsent (0 completes a pending close)."""
+        self.write_buffer_size = size
+        if size == 0 and self.closed and not self.aborted:
+            asyncio.get_event_loop().call_soon(self.protocol.connection_lost, None)
+
+    def get_write_buffer_size(self) -> int:
+        return self.write_buffer_size
 
     def is_closing(self) -> bool:
         return self.closed
