@@ -48,12 +48,18 @@ class Server:
         self.connections: set = set()
         self._server: Optional[asyncio.AbstractServer] = None
         self._closing = False
+        self._idle_grace = 0.0
         self._all_closed: Optional[asyncio.Event] = None
         self._address: tuple = ("", 0)
 
     # Connection tracker interface used by the protocol.
     def add(self, protocol: Any) -> None:
         self.connections.add(protocol)
+        if self._closing:
+            # Accepted before close() but connected after it (the loop calls connection_made a turn
+            # after the accept), so close() did not see it: it finishes the same way as the others.
+            protocol._closing = True
+            asyncio.get_running_loop().call_later(self._idle_grace, protocol.shutdown)
 
     def discard(self, protocol: Any) -> None:
         self.connections.discard(protocol)
@@ -104,6 +110,7 @@ class Server:
         if self._closing:
             return
         self._closing = True
+        self._idle_grace = max(0.0, idle_grace)
         if self._server is not None:
             self._server.close()
         if idle_grace <= 0:

@@ -210,6 +210,30 @@ async def test_graceful_close_finishes_in_flight_request(protocol_twin):
     idle_writer.close()
 
 
+async def test_graceful_close_reaches_a_connection_accepted_just_before_it(protocol_twin):
+    """A connection accepted before close() whose connection_made runs after it (the loop calls it one
+    turn after the accept) still finishes with Connection: close.  It used to be missed: under load
+    (bench/chaos.py, SIGTERM) such a keep-alive connection was served until the kill timeout."""
+    app = build_app()
+    srv = await app.create_server("127.0.0.1", 0, protocol_class=protocol_twin.HttpProtocol)
+    loop = asyncio.get_running_loop()
+    make = srv.protocol_class
+
+    def accept_then_close(*args):
+        protocol = make(*args)
+        loop.call_soon(srv.close, 0.5)  # runs before this connection's connection_made
+        return protocol
+
+    srv.protocol_class = accept_then_close
+    reader, writer = await asyncio.open_connection("127.0.0.1", srv.port)
+    writer.write(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, headers, body = await read_response(reader)
+    assert (status, body, headers.get("connection")) == (200, b"hello", "close")
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    await asyncio.wait_for(srv.wait_closed(), 5)
+    writer.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
