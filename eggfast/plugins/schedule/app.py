@@ -1,6 +1,7 @@
 """The schedule plugin in an app worker: runs the ticks the agent sends, and ``app.run_schedule``.
 
-Each run gets an anonymous context (``SCHEDULE /__schedule?path=<name>``),
+Each run gets an anonymous context (``SCHEDULE /__schedule?path=<name>``,
+``ctx.state["schedule"] == {"name", "tick"}``),
 is logged to ``eggfast-schedule.log`` with its duration (and the error when
 it fails), and an error is logged and emitted as the app's ``error`` event:
 it never kills the worker.  A tick that arrives while this worker still runs
@@ -71,16 +72,21 @@ class ScheduleWorker:
                     self.logger.info("[eggfast:schedule] %s: tick %s run by another machine (lock held)",
                                      item.name, tick)
                     return
-            await self.run(item, raise_error=False)
+            await self.run(item, raise_error=False, tick=tick)
         finally:
             if item.type == "worker":
                 self.app.messenger.send_to_agent(DONE, {"key": item.key, "tick": tick, "pid": os.getpid()})
 
-    async def run(self, item: ScheduleItem, *args: Any, raise_error: bool = True) -> Any:
-        """Run ``item`` once now with a fresh anonymous context; log it; re-raise on error when asked."""
+    async def run(self, item: ScheduleItem, *args: Any, raise_error: bool = True, tick: Any = None) -> Any:
+        """Run ``item`` once now with a fresh anonymous context; log it; re-raise on error when asked.
+
+        ``ctx.state["schedule"]`` is ``{"name", "tick"}`` (the tick time in Unix seconds, None for a
+        run from :meth:`run_schedule`).
+        """
         self._ids += 1
         job = f"{os.getpid()}-{self._ids}"
         ctx = self._context(item)
+        ctx.state["schedule"] = {"name": item.name, "tick": tick}
         self.running.add(item.key)
         self.logger.info("[Job#%s] %s executing by app", job, item.name)
         start = time.perf_counter()
