@@ -132,7 +132,7 @@ class Boot(eggfast.Boot):
 
     def config_did_load(self) -> None:
         agent = self.app
-        items = load_schedules(schedule_directories(agent))
+        items = load_schedules(schedule_directories(agent), agent)
         self.schedule = ScheduleAgent(agent, items)
         agent.schedule = self.schedule
         messenger = agent.messenger

@@ -141,7 +141,7 @@ class Boot(eggfast.Boot):
 
     def config_did_load(self) -> None:
         app = self.app
-        self.schedule = schedule = ScheduleWorker(app, load_schedules(schedule_directories(app)))
+        self.schedule = schedule = ScheduleWorker(app, load_schedules(schedule_directories(app), app))
         app.schedule = schedule
 
         async def run_schedule(name: str, *args: Any) -> Any:

@@ -218,8 +218,12 @@ def _validate(path: Path, options: Any) -> dict:
     return out
 
 
-def load_schedule_file(path: Path, name: str) -> ScheduleItem:
-    """Load and validate one schedule file; a :class:`ConfigError` naming it when it is wrong."""
+def load_schedule_file(path: Path, name: str, app: Any = None) -> ScheduleItem:
+    """Load and validate one schedule file; a :class:`ConfigError` naming it when it is wrong.
+
+    ``schedule`` may also be a function of the app (or agent) returning the dict, for
+    schedules that depend on config: ``def schedule(app): return {"interval": ...}``.
+    """
     from eggfast.egg.base_context_class import Subscription
     from eggfast.loader.file_loader import load_module
 
@@ -241,6 +245,11 @@ def load_schedule_file(path: Path, name: str) -> ScheduleItem:
         return ScheduleItem(name=name, path=path, subscription=cls, options=dict(options),
                             **_validate(path, options))
     options = getattr(module, "schedule", None)
+    if callable(options) and not isinstance(options, dict):
+        try:
+            options = options(app)
+        except Exception as exc:
+            raise ConfigError(f"{path}: schedule(app) raised {type(exc).__name__}: {one_line(exc)}") from exc
     if options is None:
         raise ConfigError(f"{path}: missing 'schedule' (a dict such as {{'interval': '10s'}}) "
                           f"and 'async def task(ctx)', or a Subscription subclass")
@@ -261,12 +270,12 @@ def _files(directory: Path) -> Iterable[tuple[str, Path]]:
         yield rel.with_suffix("").as_posix(), path
 
 
-def load_schedules(directories: Iterable[Path]) -> dict[str, ScheduleItem]:
+def load_schedules(directories: Iterable[Path], app: Any = None) -> dict[str, ScheduleItem]:
     """Every schedule under ``directories`` (in order), keyed by :attr:`ScheduleItem.key`."""
     items: dict[str, ScheduleItem] = {}
     for directory in directories:
         for name, path in _files(Path(directory)):
-            item = load_schedule_file(path, name)
+            item = load_schedule_file(path, name, app)
             items[item.key] = item
     return items
 
