@@ -371,6 +371,10 @@ class ClusterClient:
                 return await asyncio.wait_for(self._call_real(method, list(args)), limit)
             except asyncio.TimeoutError:
                 raise ClusterClientError(f"{self.name}.{method}: timed out after {limit}s") from None
+            except ClusterClientError:
+                raise
+            except Exception as exc:  # the same error a follower gets
+                raise ClusterClientError(f"{type(exc).__name__}: {exc}") from exc
         try:
             await asyncio.wait_for(self._connected.wait(), limit)
         except asyncio.TimeoutError:
