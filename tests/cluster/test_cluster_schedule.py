@@ -101,3 +101,21 @@ def test_worker_killed_mid_run_next_tick_runs_exactly_once(cluster, tmp_path):  
     assert int(later[0][1]) <= killed_at + 5
     log = "".join(p.read_text() for p in cluster.tmp.rglob("eggfast-schedule.log"))
     assert "died during its run" in log or "sending the tick elsewhere" in log
+
+
+def test_agent_killed_schedules_resume_with_the_new_agent(cluster, tmp_path):  # noqa: F811
+    marks = tmp_path / "sched.txt"
+    _add(cluster.base, w=WORKER)
+    cluster.start(workers=2, SCHED_MARKS=str(marks))
+    wait_until(lambda: len(_marks(marks)) >= 2, 30, "first ticks")
+    agent = cluster.agent()
+    assert agent is not None
+    os.kill(agent, signal.SIGKILL)
+    killed = time.time()
+    wait_until(lambda: cluster.agent() not in (None, agent), 30, "a new agent")
+    wait_until(lambda: any(int(t) > killed + 1 for k, t, _ in _marks(marks)), 30, "ticks from the new agent")
+    wait_until(lambda: len([1 for k, t, _ in _marks(marks) if int(t) > killed]) >= 3, 30, "3 ticks after restart")
+    cluster.signal(signal.SIGTERM)
+    cluster.wait_exit(30)
+    w = Counter(t for k, t, _ in _marks(marks) if k == "w")
+    assert all(n == 1 for n in w.values()), f"a tick ran twice: {w}"
