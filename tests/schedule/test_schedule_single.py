@@ -119,3 +119,28 @@ async def test_ticks_run_schedule_errors_and_no_pile_up(tmp_path):
     assert "tick execute succeed, used" in log
     assert "slow: tick" in log and "skipped" in log
     assert "manual execute succeed" in log
+
+
+async def test_type_all_slow_task_is_not_piled_up_in_a_worker(tmp_path):
+    marks = tmp_path / "marks.txt"
+    base = make_app(tmp_path, {
+        "slowall": f"""
+            import asyncio
+            state = {{"now": 0}}
+            schedule = {{"interval": "100ms", "type": "all"}}
+            async def task(ctx):
+                state["now"] += 1
+                with open({str(marks)!r}, "a") as f:
+                    f.write(f"run {{state['now']}}\\n")
+                await asyncio.sleep(0.35)
+                state["now"] -= 1
+        """,
+    })
+    app = await eggfast.start(base_dir=base, env="unittest", port=_free_port())
+    try:
+        await wait_for(lambda: len(lines(marks)) >= 3, 10, "3 runs")
+    finally:
+        await app.close()
+    assert set(lines(marks)) == {"run 1"}
+    log = (tmp_path / "logs" / "eggfast-schedule.log").read_text()
+    assert "skipped, the previous run is still running in this worker" in log
