@@ -119,3 +119,12 @@ def test_agent_killed_schedules_resume_with_the_new_agent(cluster, tmp_path):  #
     cluster.wait_exit(30)
     w = Counter(t for k, t, _ in _marks(marks) if k == "w")
     assert all(n == 1 for n in w.values()), f"a tick ran twice: {w}"
+
+
+def test_bad_schedule_file_stops_eggfast_start_naming_the_file(cluster):  # noqa: F811
+    _add(cluster.base, broken="schedule = {'cron': '61 * * * *'}\nasync def task(ctx): pass\n")
+    cluster.start(workers=1, wait=False)
+    code = cluster.wait_exit(60)
+    assert code != 0
+    out = cluster.output()
+    assert "broken.py" in out and "bad cron" in out, out
