@@ -422,6 +422,10 @@ class ClusterClient:
         if self.leader is not None:
             await self.leader.close()
             self.leader = None
+            try:  # still holding the lock: nobody else serves this path yet
+                self.sock_path.unlink()
+            except OSError:
+                pass
         self._release_lock()
 
 
