@@ -35,7 +35,7 @@ import random
 import struct
 import tempfile
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Callable, Optional
 
 import orjson
 

@@ -16,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from cluster_helpers import ROOT, free_port, get, wait_until, children_of
 

@@ -1,7 +1,6 @@
 """logrotator under ``eggfast start --workers 2``: size rotation (a real schedule) while every worker writes."""
 from __future__ import annotations
 
-import json
 import re
 import signal
 import textwrap

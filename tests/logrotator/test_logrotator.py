@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import time
 from datetime import datetime
 from pathlib import Path
 

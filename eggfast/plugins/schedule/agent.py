@@ -16,7 +16,6 @@ each worker (see app.py).
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
 from typing import Any, Optional

@@ -19,7 +19,6 @@ import time
 from typing import Any, Optional
 
 import eggfast
-from eggfast.errors import ConfigError
 from eggfast.plugins.schedule.core import ScheduleItem, load_schedules, schedule_directories
 
 TICK = "eggfast-schedule"
