@@ -100,6 +100,34 @@ class Loggers(dict):
             handler.setLevel(level)
         return handler
 
+    def files(self) -> list[Path]:
+        """The paths of every log file these loggers write (built-in and custom)."""
+        return [Path(key) for key in self.handlers]
+
+    def reload(self) -> None:
+        """Reopen every log file (after log rotation renamed it).
+
+        Each handler swaps its stream under its own lock, so a line is written
+        either to the renamed file or to the new one, never lost.
+        """
+        if self.closed:
+            return
+        for handler in self.handlers.values():
+            if not isinstance(handler, logging.FileHandler):
+                continue
+            handler.acquire()
+            try:
+                old = handler.stream
+                handler.stream = handler._open()
+                if old is not None:
+                    try:
+                        old.flush()
+                        old.close()
+                    except Exception:  # pragma: no cover - a stream that cannot close is dropped
+                        pass
+            finally:
+                handler.release()
+
     def close(self) -> None:
         """Detach and close every handler (idempotent)."""
         if self.closed:

@@ -35,7 +35,7 @@ async def test_two_level_framework(clean_imports, options):
                          ("app", "demo")]
         c = app.config
         assert (c.framework_name, c.level, c.yadan_only) == ("yadan_plus", "app", True)
-        assert list(app.plugins) == ["onerror", "session", "security"]
+        assert list(app.plugins) == ["onerror", "session", "security", "logrotator", "schedule"]
         assert app.loader.middleware_names[-1] == "yadan_header"
         res = await request(app, "GET", "/")
         body = res.json()
@@ -68,7 +68,8 @@ async def test_framework_agent_py_without_boot_is_the_framework_module(options, 
 
             assert isinstance(app, fw_agentmod.Application) and isinstance(app.agent, fw_agentmod.Agent)
             assert app.framework_booted is True  # the framework's app.py does define Boot: it runs
-            assert not app.agent.lifecycle.boots  # agent.py is no boot file
+            # agent.py is no boot file: the only agent boots are the built-in plugins' own
+            assert all("eggfast/plugins/" in path for _boot, path in app.agent.lifecycle.boots)
         finally:
             await app.close()
     finally:
