@@ -204,13 +204,17 @@ def generate(base_dir: Any = ".", env: str = "local", out: Optional[Path] = None
     from eggfast.egg.single_process import resolve_framework
     from eggfast.logger import close_loggers
 
+    import tempfile
+
     base = Path(base_dir).resolve()
     app_cls, _ = resolve_framework(base)
-    app = app_cls(base_dir=base, env=env, config={"logger": {"console": False}})
-    try:
-        text = render(app)
-    finally:
-        close_loggers(app)
+    with tempfile.TemporaryDirectory(prefix="eggfast-typings-") as scratch:  # its logs go nowhere
+        app = app_cls(base_dir=base, env=env,
+                      config={"logger": {"console": False, "dir": scratch}, "rundir": scratch})
+        try:
+            text = render(app)
+        finally:
+            close_loggers(app)
     folder = (out or base / "typings") / PACKAGE
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "__init__.pyi"
