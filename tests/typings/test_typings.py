@@ -71,3 +71,43 @@ def test_stub_describes_framework_services_and_config_types(tmp_path):
 def test_generate_is_idempotent_and_reports_config_errors(tmp_path, capsys):
     assert main(["typings", "--base-dir", str(FIXTURES / "config-not-dict"), "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err.startswith("eggfast typings: ")
+
+
+def test_eggfast_dev_regenerates_typings_on_change(typed_app):
+    import os
+    import signal
+    import time
+
+    stub = typed_app / "typings" / PACKAGE / "__init__.pyi"
+    env = {k: v for k, v in os.environ.items() if k != "EGG_SERVER_ENV"}
+    proc = subprocess.Popen([sys.executable, "-m", "eggfast", "dev", "--port", "0", "--base-dir", str(typed_app)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.stdout is not None:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if not line or "typings updated" in line:
+                break
+        assert "typings updated" in lines[-1], "".join(lines)
+        assert "orders" not in stub.read_text()
+        (typed_app / "app" / "service" / "orders.py").write_text(
+            "from eggfast import Service\n\n\nclass OrdersService(Service):\n    def count(self) -> int:\n"
+            "        return 0\n")
+        while time.monotonic() < deadline and proc.stdout is not None:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if not line or "typings updated" in line:
+                break
+        assert "    orders: _SServiceOrders_OrdersService" in stub.read_text(), "".join(lines)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    assert proc.returncode == 0
