@@ -24,6 +24,7 @@ pytest plugin (:mod:`eggfast.pytest_plugin`) calls it after each test.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import mimetypes
 import os
@@ -495,8 +496,26 @@ class MockApplication(_Restorable):
         self._headers.update({k.lower(): v for k, v in headers.items()})
 
     def mock_context(self, data: dict[str, Any]) -> None:
-        """Every request's ``ctx`` has these attributes (``ctx.user`` …) before the middleware run."""
-        self._context_data.update(data)
+        """Every request's ``ctx`` has these attributes (``ctx.user`` …) before the middleware run.
+
+        A name that is a property of the context class (an extend property such as
+        ``ctx.is_ajax``) is replaced on the app's context class until :meth:`restore`."""
+        cls = self._app().context_class
+        for name, value in data.items():
+            current = inspect.getattr_static(cls, name, None)
+            if isinstance(current, property):
+                original = cls.__dict__.get(name, _MISSING)
+                setattr(cls, name, property(lambda ctx, _v=value: _v))
+
+                def undo(name: str = name, original: Any = original) -> None:
+                    if original is _MISSING:
+                        delattr(cls, name)
+                    else:
+                        setattr(cls, name, original)
+
+                self._undo.append(undo)
+            else:
+                self._context_data[name] = value
 
     def mock_httpclient(self, url: Union[str, Pattern[str]], method: str = "*", data: Any = b"", *,
                         status: int = 200, headers: Optional[dict[str, str]] = None) -> None:

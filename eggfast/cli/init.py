@@ -35,6 +35,15 @@ testpaths = ["tests"]
 asyncio_mode = "auto"
 asyncio_default_fixture_loop_scope = "function"
 addopts = "-p no:cacheprovider"
+
+[tool.mypy]
+# `eggfast typings` writes typings/: ctx.service.x, app.controller.x and app.config keys are typed
+mypy_path = "typings"
+explicit_package_bases = true
+
+[[tool.mypy.overrides]]
+module = ["eggfast", "eggfast.*"]
+follow_imports = "silent"
 '''
 
 _GITIGNORE = "run/\nlogs/\n__pycache__/\ntypings/\n"

@@ -160,3 +160,14 @@ async def test_attribute_before_ready():
     with pytest.raises(AttributeError, match="await app.ready"):
         made.config
     await made.close()
+
+
+async def test_mock_context_replaces_an_extend_property(app: MockApplication):
+    cls = app.context_class
+    original = cls.__dict__.get("is_ajax")
+    app.mock_context({"is_ajax": True})
+    ctx = app.create_anonymous_context()
+    assert ctx.is_ajax is True
+    mock.restore()
+    assert cls.__dict__.get("is_ajax") is original
+    assert app.create_anonymous_context().is_ajax is False
