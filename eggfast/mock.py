@@ -268,8 +268,8 @@ def _check(res: TestResponse, kind: str, a: Any, b: Any, what: str) -> None:
     if kind == "status":
         assert res.status == a, f"{what}: expected status {a}, got {res.status} (body {res.body[:200]!r})"
     elif kind == "header":
-        got = res.header(a)
-        assert _match(got, b), f"{what}: expected header {a!r} to be {b!r}, got {got!r}"
+        value = res.header(a)
+        assert _match(value, b), f"{what}: expected header {a!r} to be {b!r}, got {value!r}"
     elif kind == "fn":
         result = a(res)
         assert result is not False, f"{what}: expectation {a!r} returned False"
@@ -333,7 +333,7 @@ class MockApplication(_Restorable):
         self._csrf = False
         self._cookies: dict[str, str] = {}
         self._headers: dict[str, str] = {}
-        self._http_mocks: list[tuple[Union[str, Pattern[str]], str, Any]] = []
+        self._http_mocks: list[tuple[Union[str, Pattern[str]], Union[str, list[str]], Any]] = []
         self._capture = _LogCapture()
         self._closed = False
         _APPS.append(self)
@@ -505,7 +505,7 @@ class MockApplication(_Restorable):
             current = inspect.getattr_static(cls, name, None)
             if isinstance(current, property):
                 original = cls.__dict__.get(name, _MISSING)
-                setattr(cls, name, property(lambda ctx, _v=value: _v))
+                setattr(cls, name, property(_constant(value)))
 
                 def undo(name: str = name, original: Any = original) -> None:
                     if original is _MISSING:
@@ -583,6 +583,13 @@ class MockApplication(_Restorable):
 
 
 _MISSING = object()
+
+
+def _constant(value: Any) -> Callable[[Any], Any]:
+    def getter(ctx: Any) -> Any:
+        return value
+
+    return getter
 
 
 def _line_hit(line: str, pattern: Union[str, Pattern[str]]) -> bool:
