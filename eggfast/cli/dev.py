@@ -8,7 +8,9 @@ else ``local`` (SPEC §3 with dev's default: an explicit ``config/env`` wins
 over it).  Each long step prints one line; a start-up error prints one line naming
 the file and exits 1.  There is no reload on file changes yet (that is the
 development plugin's job): the first lines say so, and the process must be
-restarted to pick up a change.  On SIGTERM or SIGINT the server stops accepting,
+restarted to pick up a change.  When the app has ``typings/`` (``eggfast typings``
+ran once), the stubs are written again whenever a file under app/ or config/
+changes.  On SIGTERM or SIGINT the server stops accepting,
 finishes in-flight requests, runs ``before_close`` and the process exits 0.
 """
 from __future__ import annotations
