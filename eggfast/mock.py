@@ -484,7 +484,9 @@ class MockApplication(_Restorable):
         self._csrf = True
 
     def mock_session(self, data: dict) -> None:
-        """Every request starts with ``ctx.session`` holding ``data`` (cookie-stored sessions)."""
+        """Every request starts with ``ctx.session`` holding ``data``, saved afterwards like a real
+        session (the ``EGG_SESS`` cookie, or the external store).  With an external store, a request
+        that also sends a session cookie gets what the store holds for it instead."""
         self._session = dict(data)
 
     def mock_cookies(self, cookies: dict[str, str]) -> None:

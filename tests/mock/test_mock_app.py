@@ -171,3 +171,24 @@ async def test_mock_context_replaces_an_extend_property(app: MockApplication):
     mock.restore()
     assert cls.__dict__.get("is_ajax") is original
     assert app.create_anonymous_context().is_ajax is False
+
+
+async def test_mock_session_with_an_external_store(app: MockApplication):
+    class Store:
+        def __init__(self) -> None:
+            self.data: dict = {}
+
+        async def get(self, key, max_age, ctx):
+            return self.data.get(key)
+
+        async def set(self, key, value, max_age, ctx):
+            self.data[key] = value
+
+        async def destroy(self, key, ctx):
+            self.data.pop(key, None)
+
+    store = Store()
+    app.session_store = store
+    app.mock_session({"user": "zoe"})
+    res = await app.http_request().get("/session").expect(200, {"session": {"user": "zoe"}})
+    assert len(store.data) == 1 and "EGG_SESS" in res.cookies  # saved in the store like a real one
