@@ -16,8 +16,9 @@ generated projects set ``asyncio_mode = "auto"``).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator
 
 import pytest
 
@@ -26,7 +27,11 @@ try:
 except ImportError:  # pragma: no cover - the test extras install it
     pytest_asyncio = None  # type: ignore[assignment]
 
-from eggfast import mock as _mock
+if TYPE_CHECKING:
+    from eggfast.mock import MockApplication
+
+# eggfast.mock is imported when a test asks for a fixture, not when pytest starts:
+# every pytest run of an environment with eggfast installed loads this plugin.
 
 
 def find_base_dir(request: Any) -> Path:
@@ -48,7 +53,9 @@ def find_base_dir(request: Any) -> Path:
     return best[1] if best else Path(os.getcwd()).resolve()
 
 
-async def _app(request: Any, tmp_path: Path) -> AsyncIterator[_mock.MockApplication]:
+async def _app(request: Any, tmp_path: Path) -> AsyncIterator["MockApplication"]:
+    from eggfast import mock as _mock
+
     config = {"rundir": str(tmp_path / "run"), "logger": {"dir": str(tmp_path / "logs")}}
     app = _mock.app(find_base_dir(request), config=config)
     try:
@@ -67,10 +74,14 @@ else:  # pragma: no cover
 @pytest.fixture(name="mock")
 def mock_fixture() -> Any:
     """The :mod:`eggfast.mock` module."""
+    from eggfast import mock as _mock
+
     return _mock
 
 
 @pytest.fixture(autouse=True)
 def _eggfast_mock_restore() -> Iterator[None]:
     yield
-    _mock.restore()
+    module = sys.modules.get("eggfast.mock")
+    if module is not None:
+        module.restore()
