@@ -63,6 +63,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     stop = sub.add_parser("stop", help="stop the master(s) started by `eggfast start` and wait for them to exit")
     add_stop_arguments(stop)
     stop.set_defaults(func=run_stop)
+    from eggfast.cli.init import add_init_arguments, run_init
+
+    init = sub.add_parser("init", help="scaffold a new project in DIR: --type simple (an app), plugin or framework")
+    add_init_arguments(init)
+    init.set_defaults(func=run_init)
+    from eggfast.cli.typings import add_typings_arguments, run_typings
+
+    typings = sub.add_parser("typings", help="write typings/ (.pyi) so mypy/pyright know ctx.service.x, "
+                                             "app.controller.x, app.config keys and extend members")
+    add_typings_arguments(typings)
+    typings.set_defaults(func=run_typings)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -8,7 +8,9 @@ else ``local`` (SPEC §3 with dev's default: an explicit ``config/env`` wins
 over it).  Each long step prints one line; a start-up error prints one line naming
 the file and exits 1.  There is no reload on file changes yet (that is the
 development plugin's job): the first lines say so, and the process must be
-restarted to pick up a change.  On SIGTERM or SIGINT the server stops accepting,
+restarted to pick up a change.  When the app has ``typings/`` (``eggfast typings``
+ran once), the stubs are written again whenever a file under app/ or config/
+changes.  On SIGTERM or SIGINT the server stops accepting,
 finishes in-flight requests, runs ``before_close`` and the process exits 0.
 """
 from __future__ import annotations
@@ -101,15 +103,58 @@ async def _dev(args: argparse.Namespace) -> int:
 
     _say("hot paths: " + ", ".join(f"{path}={twin}" for path, twin in implementation().items()))
     _say(f"listening on http://{args.host}:{app.server.port}")
+    watcher = _start_typings_watcher(base_dir, env)
     try:
         await stop.wait()
     finally:
+        if watcher is not None:
+            watcher.cancel()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
     _say(f"closing: draining {len(app.server.connections)} connection(s), running before_close")
     await app.close()
     _say("closed")
     return 0
+
+
+def _source_stamp(base_dir: Path) -> dict[str, float]:
+    stamp: dict[str, float] = {}
+    for folder in ("app", "config"):
+        for path in (base_dir / folder).rglob("*.py"):
+            try:
+                stamp[str(path)] = path.stat().st_mtime
+            except OSError:
+                continue
+    return stamp
+
+
+def _start_typings_watcher(base_dir: Path, env: str, interval: float = 1.0) -> Optional[asyncio.Task]:
+    """When the app has ``typings/`` (``eggfast typings`` ran once), write it again at start and
+    whenever a file under app/ or config/ changes (polled every ``interval`` seconds)."""
+    from eggfast.cli.typings import PACKAGE, generate
+
+    if not (base_dir / "typings" / PACKAGE).is_dir():
+        return None
+
+    async def regenerate() -> None:
+        try:
+            await asyncio.to_thread(generate, base_dir, env)
+            _say("typings updated (typings/" + PACKAGE + ")")
+        except Exception as exc:  # a half-saved file: say so, try again on the next change
+            _say(f"typings not updated: {type(exc).__name__}: {' '.join(str(exc).split())}")
+
+    async def watch() -> None:
+        stamp = _source_stamp(base_dir)
+        await regenerate()
+        while True:
+            await asyncio.sleep(interval)
+            now = _source_stamp(base_dir)
+            if now != stamp:
+                stamp = now
+                await regenerate()
+
+    _say("typings/ found: regenerating it when app/ or config/ change")
+    return asyncio.ensure_future(watch())
 
 
 def main(argv: Optional[list] = None) -> int:  # pragma: no cover - convenience

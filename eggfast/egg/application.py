@@ -34,6 +34,7 @@ from eggfast.loader.egg_loader import AppWorkerLoader
 from eggfast.loader.middleware import MiddlewareList
 from eggfast.logger import close_loggers, setup_loggers
 from eggfast.egg.messenger import Messenger
+from eggfast.httpclient import HttpClient, HttpClientResponse
 
 __all__ = ["Application", "EggCore", "EGGFAST_ROOT", "mask_config", "is_secret_key"]
 
@@ -301,6 +302,8 @@ class Application(EggCore, KoaApplication):
         self.helper_class = type("Helper", (Helper,), {"__module__": Helper.__module__})
         self.context_class.helper = HelperProperty()
         self.context_class.run_in_background = _ctx_run_in_background
+        self.context_class.curl = _ctx_curl
+        self.httpclient = HttpClient(self)
         # Class-level defaults for what the default middleware look up on every
         # request (meta, body_parser): a miss would raise and swallow an
         # AttributeError each time.  Set per request, they land in ctx.__dict__.
@@ -309,6 +312,10 @@ class Application(EggCore, KoaApplication):
         self.context_class.disable_body_parser = False
         opts = dict(options, plugins=plugins, config=config)
         self._egg_init(base_dir, env, opts, messenger)
+
+    async def curl(self, url: str, method: str = "GET", data: Any = None, **kwargs: Any) -> HttpClientResponse:
+        """An outgoing request through ``app.httpclient`` (see :mod:`eggfast.httpclient`)."""
+        return await self.httpclient.request(url, method, data, **kwargs)
 
     async def create_server(self, host: str = "127.0.0.1", port: int = 7001, **kwargs: Any) -> Any:
         """Egg mode: wait for readiness, serve, then run ``server_did_ready`` hooks."""
@@ -345,3 +352,8 @@ class Application(EggCore, KoaApplication):
 def _ctx_run_in_background(self: Context, coro_fn: Any, *args: Any) -> Any:
     """``ctx.run_in_background(fn)``: run ``fn(ctx)`` after the response; errors go to ``app.on("error")``."""
     return self.app.run_in_background(coro_fn, self, *args)
+
+
+async def _ctx_curl(self: Context, url: str, method: str = "GET", data: Any = None, **kwargs: Any) -> Any:
+    """``await ctx.curl(url)``: ``app.httpclient.request`` (mockable with ``mock_httpclient``)."""
+    return await self.app.httpclient.request(url, method, data, **kwargs)

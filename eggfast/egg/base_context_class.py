@@ -9,9 +9,19 @@ and ``full_path`` (the file) on every loaded class.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eggfast.logger.context_logger import class_logger as _class_logger
+
+if TYPE_CHECKING:
+    # Written by `eggfast typings` into the app's typings/ folder: the app's services,
+    # config, context and application.  Absent, these names are Any (as at run time).
+    from eggfast_app_typings import (  # type: ignore[import-not-found, unused-ignore]
+        AppApplication,
+        AppConfig,
+        AppContext,
+        AppServices,
+    )
 
 __all__ = ["BaseContextClass", "Controller", "Service", "Subscription", "TaggedLogger"]
 
@@ -36,12 +46,13 @@ class BaseContextClass:
     full_path: str = ""
 
     def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
-        self.app = ctx.app
-        self.config = ctx.app.config
+        self.ctx: AppContext = ctx
+        self.app: AppApplication = ctx.app
+        self.config: AppConfig = ctx.app.config
 
     @property
-    def service(self) -> Any:
+    def service(self) -> AppServices:
+        """``ctx.service``: typed as the app's services once ``eggfast typings`` ran."""
         return self.ctx.service
 
     @property

@@ -1,9 +1,20 @@
 """Controllers, services, helper and router wiring (SPEC §8, §9)."""
 from __future__ import annotations
 
-from loader_helpers import csrf_headers, request
+import pytest
+from loader_helpers import fixture_dir, request
 
-from eggfast import Application, Controller, Service
+from eggfast import Application, Controller, Service, mock
+
+
+@pytest.fixture
+async def mocked(context_twin, tmp_path):
+    """controller-service through eggfast.mock (agent + app ready), on both context twins."""
+    app = mock.app(fixture_dir("controller-service"), context_twin=context_twin,
+                   config={"rundir": str(tmp_path / "run"), "logger": {"dir": str(tmp_path / "logs"), "console": False}})
+    await app.ready()
+    yield app
+    await app.close()
 
 
 async def test_class_controller_and_lazy_cached_services(make_app):
@@ -22,17 +33,15 @@ async def test_class_controller_and_lazy_cached_services(make_app):
     assert second["instances"] == first["instances"] + 1
 
 
-async def test_inherited_sync_and_dotted_actions(make_app):
-    app = make_app("controller-service")
-    assert (await request(app, "GET", "/inherited")).text == "inherited"
-    assert (await request(app, "GET", "/sync")).text == "sync"
-    assert not hasattr(app.controller.home, "_private")
+async def test_inherited_sync_and_dotted_actions(mocked):
+    await mocked.http_request().get("/inherited").expect(200, "inherited")
+    await mocked.http_request().get("/sync").expect(200, "sync")
+    assert not hasattr(mocked.controller.home, "_private")
 
 
-async def test_function_controllers_nested_and_helper_urls(make_app):
-    app = make_app("controller-service")
-    res = await request(app, "GET", "/admin/user/3", headers={"host": "h.test"})
-    assert res.json() == {"id": "3", "url": "http://h.test/admin/user/3", "path": "/admin/user/7"}
+async def test_function_controllers_nested_and_helper_urls(mocked):
+    await (mocked.http_request().get("/admin/user/3").set("host", "h.test")
+           .expect(200, {"id": "3", "url": "http://h.test/admin/user/3", "path": "/admin/user/7"}))
 
 
 async def test_helper_escape_and_shtml(make_app):
@@ -42,14 +51,13 @@ async def test_helper_escape_and_shtml(make_app):
     assert safe == '<p>ok<a rel="noopener noreferrer">j</a><a href="https://e.com/" rel="noopener noreferrer">e</a></p>'
 
 
-async def test_resources_with_class_controller(make_app):
-    app = make_app("controller-service")
-    assert (await request(app, "GET", "/posts")).text == "index"
-    assert (await request(app, "GET", "/posts/9")).text == "show 9"
-    assert (await request(app, "POST", "/posts")).status == 403  # no CSRF token
-    res = await request(app, "POST", "/posts", headers=csrf_headers())
-    assert (res.status, res.text) == (201, "created")
-    assert (await request(app, "DELETE", "/posts/9", headers=csrf_headers())).status == 405
+async def test_resources_with_class_controller(mocked):
+    await mocked.http_request().get("/posts").expect(200, "index")
+    await mocked.http_request().get("/posts/9").expect(200, "show 9")
+    await mocked.http_request().post("/posts").expect(403)  # no CSRF token
+    mocked.mock_csrf()
+    await mocked.http_request().post("/posts").expect(201, "created")
+    await mocked.http_request().delete("/posts/9").expect(405)
 
 
 def test_services_are_lazy(make_app):
