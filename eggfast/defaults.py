@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS"]
+__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS", "STATIC", "JSONP", "VIEW", "I18N",
+           "MULTIPART"]
 
 #: the Koa application's defaults (Egg's proxy trust settings; server limits
 #: are in eggfast/server/limits.py and ``server`` overrides them).
@@ -218,5 +219,33 @@ SESSION_REDIS: dict[str, Any] = {
     "session_redis": {
         # every session id is stored as <prefix><id>
         "prefix": "eggfast:sess:",
+    },
+}
+
+
+#: The static plugin's config (eggfast/plugins/static, docs/static.md).
+STATIC: dict[str, Any] = {
+    "static": {
+        # URL prefix -> folder (relative to base_dir); None: app/public.  A list serves several folders.
+        "prefix": "/public/",
+        "dir": None,
+        # more folders: a path (under ``prefix``) or {"prefix": "/x/", "dir": "path"}
+        "dirs": [],
+        # Cache-Control max-age in seconds; None: one year in prod, 0 elsewhere
+        "max_age": None,
+        # keep whole files of up to buffer_max_size in memory; None: on in prod only
+        "buffer": None,
+        "buffer_max_size": "1mb",
+        # files whose metadata (and buffered content) the LRU cache holds
+        "max_files": 1000,
+        # gzip compressible files of gzip_min_size..buffer_max_size on the fly
+        "gzip": False,
+        "gzip_min_size": 1024,
+        # serve a sibling <file>.br / <file>.gz when the client accepts it
+        "precompressed": True,
+        # False: a symlink whose target leaves the folder is not served
+        "follow_symlinks": False,
+        # a Range with more ranges than this is answered with the whole file (200)
+        "max_ranges": 100,
     },
 }
