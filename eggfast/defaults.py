@@ -249,3 +249,18 @@ STATIC: dict[str, Any] = {
         "max_ranges": 100,
     },
 }
+
+#: The jsonp plugin's config (eggfast/plugins/jsonp, docs/jsonp.md); a route's
+#: ``app.jsonp(options)`` overrides any key.
+JSONP: dict[str, Any] = {
+    "jsonp": {
+        # query keys that name the callback, the first present one wins
+        "callback": ["_callback", "callback"],
+        # longest callback name kept (characters beyond are cut)
+        "limit": 50,
+        # a JSONP request must pass ctx.assert_csrf() (a `_csrf` query value)
+        "csrf": False,
+        # or come from one of these Referer hosts ('.a.com' = a.com and subdomains, or a compiled regex)
+        "white_list": [],
+    },
+}

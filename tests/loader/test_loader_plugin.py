@@ -8,11 +8,11 @@ import pytest
 
 from loader_helpers import fixture_dir
 
-BUILTIN = ["onerror", "session", "security", "static"]
+BUILTIN = ["onerror", "session", "security", "static", "jsonp"]
 #: declared but off until an app turns it on
 BUILTIN_OFF = ["session_redis"]
 #: every built-in, in Egg's order (session_redis right after the session it needs)
-BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "security", "static"]
+BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "security", "static", "jsonp"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
@@ -55,7 +55,7 @@ def test_app_may_turn_off_a_plugin_eggfast_does_not_ship_yet(make_app):
 
 def test_app_turns_session_off(make_app):
     app = make_app("folder-name", plugins={"session": False})
-    assert list(app.plugins) == ["onerror", "security", "static"]
+    assert list(app.plugins) == ["onerror", "security", "static", "jsonp"]
     assert "session" not in app.loader.middleware_names
     assert not hasattr(app.context_class, "session")
 
