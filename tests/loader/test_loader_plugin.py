@@ -8,11 +8,14 @@ import pytest
 
 from loader_helpers import fixture_dir
 
-BUILTIN = ["onerror", "session", "security", "static", "jsonp"]
+#: the built-ins an app gets, in load order (onerror optionally depends on jsonp, so jsonp loads first, as in Egg)
+BUILTIN = ["jsonp", "onerror", "session", "security", "static"]
 #: declared but off until an app turns it on
 BUILTIN_OFF = ["session_redis"]
 #: every built-in, in Egg's order (session_redis right after the session it needs)
 BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "security", "static", "jsonp"]
+#: their load order with session_redis on
+BUILTIN_LOADED_WITH_REDIS = ["jsonp", "onerror", "session", "session_redis", "security", "static"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
@@ -24,7 +27,7 @@ def test_only_working_builtin_plugins_are_declared(make_app):
     assert BUILTIN_PLUGINS_ORDER == list(BUILTIN_PLUGINS)
     assert "session_redis" not in app.plugins
     app = make_app("folder-name", env="local", plugins={"session_redis": True})
-    assert list(app.plugins) == BUILTIN_PLUGINS_ORDER
+    assert list(app.plugins) == BUILTIN_LOADED_WITH_REDIS
     for name in BUILTIN_PLUGINS:
         root = app.plugins[name].root
         assert root.name == name and app.plugins[name].package == f"eggfast.plugins.{name}"
@@ -55,7 +58,7 @@ def test_app_may_turn_off_a_plugin_eggfast_does_not_ship_yet(make_app):
 
 def test_app_turns_session_off(make_app):
     app = make_app("folder-name", plugins={"session": False})
-    assert list(app.plugins) == ["onerror", "security", "static", "jsonp"]
+    assert list(app.plugins) == ["jsonp", "onerror", "security", "static"]
     assert "session" not in app.loader.middleware_names
     assert not hasattr(app.context_class, "session")
 
