@@ -264,3 +264,28 @@ JSONP: dict[str, Any] = {
         "white_list": [],
     },
 }
+
+#: The view plugin's config (eggfast/plugins/view, docs/view.md).
+VIEW: dict[str, Any] = {
+    "view": {
+        # template folders (relative to base_dir), a list or comma-separated; None: app/view
+        "root": None,
+        # keep compiled templates; None: off in local (edits show at once), on elsewhere
+        "cache": None,
+        # added to a template name without an extension
+        "default_extension": ".html",
+        # the engine for render_string and for extensions not in mapping
+        "default_view_engine": "jinja2",
+        # file extension -> engine name (app.view.use(name, Engine) registers more)
+        "mapping": {".html": "jinja2", ".jinja": "jinja2", ".j2": "jinja2"},
+    },
+    # the jinja2 engine; "environment" passes more jinja2.Environment keywords
+    "jinja2": {
+        "autoescape": True,
+        "cache_size": 400,
+        "strict_undefined": False,
+        "trim_blocks": False,
+        "lstrip_blocks": False,
+        "environment": {},
+    },
+}
