@@ -289,3 +289,22 @@ VIEW: dict[str, Any] = {
         "environment": {},
     },
 }
+
+#: The i18n plugin's config (eggfast/plugins/i18n, docs/i18n.md).
+I18N: dict[str, Any] = {
+    "i18n": {
+        # the locale when nothing in the request names a loaded one
+        "default_locale": "en-US",
+        # more locale folders (relative to base_dir) besides every unit's config/locale/
+        "dirs": [],
+        "query_field": "locale",
+        "cookie_field": "locale",
+        "cookie_domain": "",
+        # seconds
+        "cookie_max_age": 365 * 24 * 3600,
+        # write the chosen locale back to the cookie when it did not come from there
+        "write_cookie": True,
+        # {"zh": "zh-CN"}: a requested name -> a loaded locale
+        "locale_alias": {},
+    },
+}
