@@ -308,3 +308,23 @@ I18N: dict[str, Any] = {
         "locale_alias": {},
     },
 }
+
+#: The multipart plugin's config (eggfast/plugins/multipart, docs/multipart.md).
+MULTIPART: dict[str, Any] = {
+    "multipart": {
+        # "stream": ctx.multipart() / ctx.get_file_stream(); "file": ctx.request.files (temp files)
+        "mode": "stream",
+        # limits: over any is a 413 naming the key
+        "field_name_size": 100,
+        "field_size": "100kb",
+        "fields": 10,
+        "file_size": "10mb",
+        "files": 10,
+        # extensions allowed besides egg-multipart's default list
+        "file_ext_white_list": [],
+        # replaces the list: a list of extensions, or callable(filename) -> bool
+        "whitelist": None,
+        # file mode's folder; None: <system temp>/eggfast-multipart-tmp/<app name>
+        "tmpdir": None,
+    },
+}

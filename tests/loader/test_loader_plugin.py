@@ -9,13 +9,13 @@ import pytest
 from loader_helpers import fixture_dir
 
 #: the built-ins an app gets, in load order (onerror optionally depends on jsonp, so jsonp loads first, as in Egg)
-BUILTIN = ["jsonp", "onerror", "session", "i18n", "security", "static", "view"]
+BUILTIN = ["jsonp", "onerror", "session", "i18n", "multipart", "security", "static", "view"]
 #: declared but off until an app turns it on
 BUILTIN_OFF = ["session_redis"]
 #: every built-in, in Egg's order (session_redis right after the session it needs)
-BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "i18n", "security", "static", "jsonp", "view"]
+BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "i18n", "multipart", "security", "static", "jsonp", "view"]
 #: their load order with session_redis on
-BUILTIN_LOADED_WITH_REDIS = ["jsonp", "onerror", "session", "session_redis", "i18n", "security", "static", "view"]
+BUILTIN_LOADED_WITH_REDIS = ["jsonp", "onerror", "session", "session_redis", "i18n", "multipart", "security", "static", "view"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
@@ -58,7 +58,7 @@ def test_app_may_turn_off_a_plugin_eggfast_does_not_ship_yet(make_app):
 
 def test_app_turns_session_off(make_app):
     app = make_app("folder-name", plugins={"session": False})
-    assert list(app.plugins) == ["jsonp", "onerror", "i18n", "security", "static", "view"]
+    assert list(app.plugins) == ["jsonp", "onerror", "i18n", "multipart", "security", "static", "view"]
     assert "session" not in app.loader.middleware_names
     assert not hasattr(app.context_class, "session")
 
