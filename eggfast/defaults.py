@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS", "STATIC", "JSONP", "VIEW", "I18N",
+__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS", "STATIC", "JSONP", "VIEW", "I18N", "DEVELOPMENT",
            "MULTIPART"]
 
 #: the Koa application's defaults (Egg's proxy trust settings; server limits
@@ -326,5 +326,15 @@ MULTIPART: dict[str, Any] = {
         "whitelist": None,
         # file mode's folder; None: <system temp>/eggfast-multipart-tmp/<app name>
         "tmpdir": None,
+    },
+}
+
+#: The development plugin's config (local env only; read by `eggfast dev`, docs/development.md).
+DEVELOPMENT: dict[str, Any] = {
+    "development": {
+        # more folders (relative to base_dir) whose changes reload, besides app/, config/, local plugins
+        "watch_dirs": [],
+        # more folder names whose changes never reload, besides logs, run, public, view
+        "ignore_dirs": [],
     },
 }

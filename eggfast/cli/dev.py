@@ -128,7 +128,12 @@ async def _dev(args: argparse.Namespace) -> int:
     if ready_fd is not None:
         roots = [str(info.root) for info in app.plugins.values()
                  if info.root and str(info.root).startswith(str(base_dir) + os.sep)]
-        os.write(ready_fd, (json.dumps({"ready": True, "plugin_roots": roots}) + "\n").encode())
+        watch = {"watch_dirs": [], "ignore_dirs": []}
+        if "development" in app.plugins:
+            from eggfast.plugins.development.options import watch_options
+
+            watch = watch_options(app)
+        os.write(ready_fd, (json.dumps({"ready": True, "plugin_roots": roots, **watch}) + "\n").encode())
         os.close(ready_fd)
     try:
         await stop.wait()

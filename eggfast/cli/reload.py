@@ -35,17 +35,18 @@ def _say(text: str) -> None:
     print(f"[eggfast dev] {text}", flush=True)
 
 
-def watch_filter(base_dir: Path, plugin_roots: list[str]) -> Any:
-    """A watchfiles filter: files under app/, config/ or a local plugin root, none in an ignored folder."""
+def watch_filter(base_dir: Path, plugin_roots: list[str], ignore_dirs: Optional[list[str]] = None) -> Any:
+    """A watchfiles filter: files under app/, config/ or a local plugin root or watch dir, none in an ignored folder."""
     base = str(base_dir)
     roots = [r.rstrip(os.sep) + os.sep for r in plugin_roots]
+    ignored = IGNORED_DIRS | set(ignore_dirs or [])
 
     def accept(_change: Any, path: str) -> bool:
         if not path.startswith(base + os.sep):
             return False
         rel = path[len(base) + 1:]
         parts = rel.split(os.sep)
-        if any(p in IGNORED_DIRS or p.startswith(".") for p in parts):
+        if any(p in ignored or p.startswith(".") for p in parts):
             return False
         if parts[-1].endswith((".pyc", ".swp", "~")):
             return False
@@ -140,9 +141,10 @@ async def _supervise(args: argparse.Namespace) -> int:
         code = await worker.stop()
         sock.close()
         return code or 1
-    plugin_roots = list(ready.get("plugin_roots", []))
+    plugin_roots = list(ready.get("plugin_roots", [])) + list(ready.get("watch_dirs", []))
     try:
-        async for changes in watchfiles.awatch(str(base_dir), watch_filter=watch_filter(base_dir, plugin_roots),
+        async for changes in watchfiles.awatch(str(base_dir), watch_filter=watch_filter(
+                base_dir, plugin_roots, ready.get("ignore_dirs")),
                                                stop_event=stop, debounce=200, step=50):
             started = time.perf_counter()
             names = sorted({os.path.relpath(path, base_dir) for _, path in changes})
@@ -156,6 +158,8 @@ async def _supervise(args: argparse.Namespace) -> int:
                 continue
             old = worker
             worker = fresh
+            if old.proc.poll() is None:
+                old.proc.send_signal(signal.SIGTERM)  # now: it stops accepting at once
             plugin_roots = list(fresh_ready.get("plugin_roots", plugin_roots))
             _say(f"reloaded in {(time.perf_counter() - started) * 1000:.0f} ms: worker {fresh.proc.pid} serves, "
                  f"worker {old.proc.pid} finishes its requests")

@@ -84,6 +84,18 @@ class Dev:
             raise
 
 
+def eventually(port: int, path: str, expected: str, timeout: float = 10) -> None:
+    """The old worker may take a moment to stop accepting after a reload is printed."""
+    deadline = time.monotonic() + timeout
+    body = ""
+    while time.monotonic() < deadline:
+        body = get(port, path)
+        if body == expected:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path}: {body!r}, expected {expected!r}")
+
+
 def make_app(tmp: Path) -> Path:
     base = tmp / "devapp"
     (base / "app" / "public").mkdir(parents=True)
@@ -112,7 +124,7 @@ def test_reload_on_edit_keeps_old_worker_on_syntax_error_and_finishes_in_flight(
         assert " ms: worker " in line
         slow.join(15)
         assert result.get("body") == "slow VERSION-1"
-        assert get(dev.port, "/") == "VERSION-2"
+        eventually(dev.port, "/", "VERSION-2")
 
         # a syntax error: the error is printed, the old worker keeps serving
         router.write_text(ROUTER.replace("VERSION-1", "VERSION-3") + "\ndef broken(:\n")
@@ -123,7 +135,7 @@ def test_reload_on_edit_keeps_old_worker_on_syntax_error_and_finishes_in_flight(
         # fixed: served again
         router.write_text(ROUTER.replace("VERSION-1", "VERSION-4"))
         dev.wait_for("reloaded in")
-        assert get(dev.port, "/") == "VERSION-4"
+        eventually(dev.port, "/", "VERSION-4")
 
         # public/ is ignored: no reload
         (base / "app" / "public" / "a.txt").write_text("b")
@@ -135,3 +147,30 @@ def test_reload_on_edit_keeps_old_worker_on_syntax_error_and_finishes_in_flight(
     finally:
         code = dev.stop()
     assert code == 0, "".join(dev.seen)
+
+
+def test_watch_filter_and_development_config(tmp_path):
+    from types import SimpleNamespace
+
+    import pytest
+
+    from eggfast.cli.reload import watch_filter
+    from eggfast.errors import ConfigError
+    from eggfast.plugins.development.options import watch_options
+
+    base = tmp_path / "app"
+    accept = watch_filter(base, [str(base / "lib" / "plugin" / "p")], ["fixtures"])
+    ok = ["app/controller/home.py", "config/config.default.py", "lib/plugin/p/app.py", "app/extend/context.py"]
+    no = ["app/public/x.css", "app/view/a.html", "logs/app/x.log", "run/application_config.json",
+          "app/__pycache__/x.pyc", "app/.hidden.py", "app/fixtures/a.py", "README.md", "lib/other.py"]
+    for rel in ok:
+        assert accept(None, str(base / rel)), rel
+    for rel in no:
+        assert not accept(None, str(base / rel)), rel
+    assert not accept(None, str(tmp_path / "elsewhere" / "app" / "x.py"))
+
+    app = SimpleNamespace(base_dir=base, config={"development": {"watch_dirs": ["lib"], "ignore_dirs": ["tmp"]}})
+    assert watch_options(app) == {"watch_dirs": [str(base / "lib")], "ignore_dirs": ["tmp"]}
+    app.config = {"development": {"watch_dirs": ["../outside"]}}
+    with pytest.raises(ConfigError, match="config.development.watch_dirs"):
+        watch_options(app)

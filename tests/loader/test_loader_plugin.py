@@ -10,12 +10,16 @@ from loader_helpers import fixture_dir
 
 #: the built-ins an app gets, in load order (onerror optionally depends on jsonp, so jsonp loads first, as in Egg)
 BUILTIN = ["jsonp", "onerror", "session", "i18n", "multipart", "security", "static", "view"]
+#: in the local env the development plugin (env = ["local"]) comes too
+BUILTIN_LOCAL = ["jsonp", "onerror", "session", "i18n", "multipart", "security", "development", "static", "view"]
 #: declared but off until an app turns it on
 BUILTIN_OFF = ["session_redis"]
 #: every built-in, in Egg's order (session_redis right after the session it needs)
-BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "i18n", "multipart", "security", "static", "jsonp", "view"]
+BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "i18n", "multipart", "security", "development", "static",
+                         "jsonp", "view"]
 #: their load order with session_redis on
-BUILTIN_LOADED_WITH_REDIS = ["jsonp", "onerror", "session", "session_redis", "i18n", "multipart", "security", "static", "view"]
+BUILTIN_LOADED_WITH_REDIS = ["jsonp", "onerror", "session", "session_redis", "i18n", "multipart", "security",
+                             "development", "static", "view"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
@@ -23,7 +27,7 @@ def test_only_working_builtin_plugins_are_declared(make_app):
     from eggfast.config.plugin import BUILTIN_PLUGINS
 
     app = make_app("folder-name", env="local")
-    assert list(app.plugins) == BUILTIN
+    assert list(app.plugins) == BUILTIN_LOCAL
     assert BUILTIN_PLUGINS_ORDER == list(BUILTIN_PLUGINS)
     assert "session_redis" not in app.plugins
     app = make_app("folder-name", env="local", plugins={"session_redis": True})
@@ -40,7 +44,7 @@ def test_only_working_builtin_plugins_are_declared(make_app):
     assert folders == set(BUILTIN_PLUGINS), "a plugin folder that is not declared in eggfast/config/plugin.py"
 
 
-def test_builtin_plugins_are_the_same_in_every_env(make_app):
+def test_builtin_plugins_are_the_same_in_every_env_but_local(make_app):
     assert list(make_app("folder-name", env="unittest").plugins) == BUILTIN
     assert list(make_app("folder-name", env="prod", config={"keys": "k"}).plugins) == BUILTIN
 
