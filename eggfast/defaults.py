@@ -3,7 +3,8 @@
 :data:`KOA` is what a bare Koa-style ``Application()`` starts from (proxy
 trust, ``config["server"]``); :data:`CONFIG` adds the framework's: core
 middleware, onerror, session, the loggers, boot and dump settings (the
-session_redis plugin, off by default, brings :data:`SESSION_REDIS`).
+session_redis plugin, off by default, brings :data:`SESSION_REDIS`; the
+static, jsonp, view, i18n, multipart and development plugins bring theirs).
 ``eggfast/config/config.default.py`` merges both (plus the values that come
 from the app's ``app_info``) as the base of every Egg app's config.  Values
 follow Egg's, with snake_case keys; an app's own ``config/config.*.py``
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS", "STATIC", "JSONP", "VIEW", "I18N", "DEVELOPMENT",
-           "MULTIPART"]
+__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS", "STATIC", "JSONP", "VIEW", "I18N",
+           "MULTIPART", "DEVELOPMENT"]
 
 #: the Koa application's defaults (Egg's proxy trust settings; server limits
 #: are in eggfast/server/limits.py and ``server`` overrides them).
