@@ -7,7 +7,8 @@ when installed); wrk (2 threads, 4 connections) fetches the file for
 ``--seconds``; the server's user+system CPU over the run (from
 /proc/<pid>/stat) is divided by the bytes wrk read.  aiohttp must be
 installed in the same interpreter (it is not an eggfast dependency).
-Prints one line per server.  Not a test: numbers depend on the machine.
+aiohttp runs twice: on uvloop (as eggfast does), then on asyncio's own loop,
+whose ``loop.sendfile`` uses ``os.sendfile``.  Prints one line per server.  Not a test: numbers depend on the machine.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ EGGFAST_APP = textwrap.dedent('''
     import sys, eggfast, asyncio
     from eggfast.server import new_event_loop
     async def main():
-        app = await eggfast.start(sys.argv[1], env="prod", port=int(sys.argv[2]), keys="k",
+        app = await eggfast.start(sys.argv[1], env="prod", port=int(sys.argv[2]),
                                   logger={"console": False, "dir": sys.argv[3]}, rundir=sys.argv[3])
         print("ready", flush=True)
         await asyncio.Event().wait()
@@ -35,12 +36,13 @@ EGGFAST_APP = textwrap.dedent('''
 ''')
 
 AIOHTTP_APP = textwrap.dedent('''
-    import sys
+    import os, sys
     from aiohttp import web
-    try:
-        import uvloop; uvloop.install()
-    except ImportError:
-        pass
+    if not os.environ.get("AIOHTTP_NO_UVLOOP"):
+        try:
+            import uvloop; uvloop.install()
+        except ImportError:
+            pass
     path = sys.argv[1] + "/app/public/big.bin"
     async def big(request):
         return web.FileResponse(path)
@@ -99,10 +101,12 @@ def main() -> None:
         base = Path(tmp)
         (base / "app" / "public").mkdir(parents=True)
         (base / "config").mkdir()
-        (base / "config" / "config.default.py").write_text("config = {}\n")
+        (base / "config" / "config.default.py").write_text("config = {\"keys\": \"bench-key\"}\n")
         (base / "app" / "public" / "big.bin").write_bytes(os.urandom(args.size_mb * 1024 * 1024))
         run("eggfast", EGGFAST_APP, base, args.seconds)
         run("aiohttp", AIOHTTP_APP, base, args.seconds)
+        os.environ["AIOHTTP_NO_UVLOOP"] = "1"  # asyncio's loop: loop.sendfile() uses os.sendfile
+        run("aiohttp/aio", AIOHTTP_APP, base, args.seconds)
 
 
 if __name__ == "__main__":
