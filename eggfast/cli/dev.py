@@ -139,7 +139,10 @@ async def _dev(args: argparse.Namespace) -> int:
         await stop.wait()
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+            if listen_fd is None:
+                loop.remove_signal_handler(sig)
+            else:  # a worker: Ctrl-C reaches it and the supervisor's SIGTERM follows; neither may cut the drain
+                loop.add_signal_handler(sig, lambda: None)
     _say(f"closing: draining {len(app.server.connections)} connection(s), running before_close")
     await app.close()
     _say("closed")

@@ -59,6 +59,13 @@ class _Worker:
     def __init__(self, proc: subprocess.Popen, ready_read: int) -> None:
         self.proc = proc
         self.ready_read = ready_read
+        self.signalled = False
+
+    def terminate(self) -> None:
+        """SIGTERM once: a second one would hit the worker after it removed its handler, killing the drain."""
+        if not self.signalled and self.proc.poll() is None:
+            self.signalled = True
+            self.proc.send_signal(signal.SIGTERM)
 
     async def wait_ready(self) -> Optional[dict]:
         """The worker's ready line, or None when it exited first."""
@@ -86,8 +93,7 @@ class _Worker:
 
     async def stop(self, timeout: float = 60) -> int:
         """SIGTERM, then wait (SIGKILL after ``timeout`` seconds)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+        self.terminate()
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(loop.run_in_executor(None, self.proc.wait), timeout)
@@ -158,8 +164,7 @@ async def _supervise(args: argparse.Namespace) -> int:
                 continue
             old = worker
             worker = fresh
-            if old.proc.poll() is None:
-                old.proc.send_signal(signal.SIGTERM)  # now: it stops accepting at once
+            old.terminate()  # now: it stops accepting at once
             plugin_roots = list(fresh_ready.get("plugin_roots", plugin_roots))
             _say(f"reloaded in {(time.perf_counter() - started) * 1000:.0f} ms: worker {fresh.proc.pid} serves, "
                  f"worker {old.proc.pid} finishes its requests")
