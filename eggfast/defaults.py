@@ -3,7 +3,8 @@
 :data:`KOA` is what a bare Koa-style ``Application()`` starts from (proxy
 trust, ``config["server"]``); :data:`CONFIG` adds the framework's: core
 middleware, onerror, session, the loggers, boot and dump settings (the
-session_redis plugin, off by default, brings :data:`SESSION_REDIS`).
+session_redis plugin, off by default, brings :data:`SESSION_REDIS`; the
+static, jsonp, view, i18n, multipart and development plugins bring theirs).
 ``eggfast/config/config.default.py`` merges both (plus the values that come
 from the app's ``app_info``) as the base of every Egg app's config.  Values
 follow Egg's, with snake_case keys; an app's own ``config/config.*.py``
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS"]
+__all__ = ["KOA", "CONFIG", "CORE_MIDDLEWARE", "THIRTY_DAYS", "SESSION_REDIS", "STATIC", "JSONP", "VIEW", "I18N",
+           "MULTIPART", "DEVELOPMENT"]
 
 #: the Koa application's defaults (Egg's proxy trust settings; server limits
 #: are in eggfast/server/limits.py and ``server`` overrides them).
@@ -218,5 +220,122 @@ SESSION_REDIS: dict[str, Any] = {
     "session_redis": {
         # every session id is stored as <prefix><id>
         "prefix": "eggfast:sess:",
+    },
+}
+
+
+#: The static plugin's config (eggfast/plugins/static, docs/static.md).
+STATIC: dict[str, Any] = {
+    "static": {
+        # URL prefix -> folder (relative to base_dir); None: app/public.  A list serves several folders.
+        "prefix": "/public/",
+        "dir": None,
+        # more folders: a path (under ``prefix``) or {"prefix": "/x/", "dir": "path"}
+        "dirs": [],
+        # Cache-Control max-age in seconds; None: one year in prod, 0 elsewhere
+        "max_age": None,
+        # keep whole files of up to buffer_max_size in memory; None: on in prod only
+        "buffer": None,
+        "buffer_max_size": "1mb",
+        # files whose metadata (and buffered content) the LRU cache holds
+        "max_files": 1000,
+        # gzip compressible files of gzip_min_size..buffer_max_size on the fly
+        "gzip": False,
+        "gzip_min_size": 1024,
+        # serve a sibling <file>.br / <file>.gz when the client accepts it
+        "precompressed": True,
+        # False: a symlink whose target leaves the folder is not served
+        "follow_symlinks": False,
+        # a Range with more ranges than this is answered with the whole file (200)
+        "max_ranges": 100,
+    },
+}
+
+#: The jsonp plugin's config (eggfast/plugins/jsonp, docs/jsonp.md); a route's
+#: ``app.jsonp(options)`` overrides any key.
+JSONP: dict[str, Any] = {
+    "jsonp": {
+        # query keys that name the callback, the first present one wins
+        "callback": ["_callback", "callback"],
+        # longest callback name kept (characters beyond are cut)
+        "limit": 50,
+        # a JSONP request must pass ctx.assert_csrf() (a `_csrf` query value)
+        "csrf": False,
+        # or come from one of these Referer hosts ('.a.com' = a.com and subdomains, or a compiled regex)
+        "white_list": [],
+    },
+}
+
+#: The view plugin's config (eggfast/plugins/view, docs/view.md).
+VIEW: dict[str, Any] = {
+    "view": {
+        # template folders (relative to base_dir), a list or comma-separated; None: app/view
+        "root": None,
+        # keep compiled templates; None: off in local (edits show at once), on elsewhere
+        "cache": None,
+        # added to a template name without an extension
+        "default_extension": ".html",
+        # the engine for render_string and for extensions not in mapping
+        "default_view_engine": "jinja2",
+        # file extension -> engine name (app.view.use(name, Engine) registers more)
+        "mapping": {".html": "jinja2", ".jinja": "jinja2", ".j2": "jinja2"},
+    },
+    # the jinja2 engine; "environment" passes more jinja2.Environment keywords
+    "jinja2": {
+        "autoescape": True,
+        "cache_size": 400,
+        "strict_undefined": False,
+        "trim_blocks": False,
+        "lstrip_blocks": False,
+        "environment": {},
+    },
+}
+
+#: The i18n plugin's config (eggfast/plugins/i18n, docs/i18n.md).
+I18N: dict[str, Any] = {
+    "i18n": {
+        # the locale when nothing in the request names a loaded one
+        "default_locale": "en-US",
+        # more locale folders (relative to base_dir) besides every unit's config/locale/
+        "dirs": [],
+        "query_field": "locale",
+        "cookie_field": "locale",
+        "cookie_domain": "",
+        # seconds
+        "cookie_max_age": 365 * 24 * 3600,
+        # write the chosen locale back to the cookie when it did not come from there
+        "write_cookie": True,
+        # {"zh": "zh-CN"}: a requested name -> a loaded locale
+        "locale_alias": {},
+    },
+}
+
+#: The multipart plugin's config (eggfast/plugins/multipart, docs/multipart.md).
+MULTIPART: dict[str, Any] = {
+    "multipart": {
+        # "stream": ctx.multipart() / ctx.get_file_stream(); "file": ctx.request.files (temp files)
+        "mode": "stream",
+        # limits: over any is a 413 naming the key
+        "field_name_size": 100,
+        "field_size": "100kb",
+        "fields": 10,
+        "file_size": "10mb",
+        "files": 10,
+        # extensions allowed besides egg-multipart's default list
+        "file_ext_white_list": [],
+        # replaces the list: a list of extensions, or callable(filename) -> bool
+        "whitelist": None,
+        # file mode's folder; None: <system temp>/eggfast-multipart-tmp/<app name>
+        "tmpdir": None,
+    },
+}
+
+#: The development plugin's config (local env only; read by `eggfast dev`, docs/development.md).
+DEVELOPMENT: dict[str, Any] = {
+    "development": {
+        # more folders (relative to base_dir) whose changes reload, besides app/, config/, local plugins
+        "watch_dirs": [],
+        # more folder names whose changes never reload, besides logs, run, public, view
+        "ignore_dirs": [],
     },
 }

@@ -11,7 +11,8 @@ takes its place in that order when its behaviour lands.  ``session_redis``
 needs.
 """
 
-BUILTIN_PLUGINS = ("onerror", "session", "session_redis", "security", "logrotator", "schedule")
+BUILTIN_PLUGINS = ("onerror", "session", "session_redis", "i18n", "multipart", "security", "development",
+                   "logrotator", "schedule", "static", "jsonp", "view")
 
 #: built-in plugins an app must turn on itself
 DISABLED_BY_DEFAULT = frozenset({"session_redis"})

@@ -142,12 +142,12 @@ def dev_output(tmp_path_factory):
     return out, rundir
 
 
-def test_dev_says_it_does_not_reload(dev_output):
+def test_dev_says_it_reloads(dev_output):
     out, _ = dev_output
     lines = out.splitlines()
     notice = [line for line in lines if "reload" in line]
-    assert notice == ["[eggfast dev] no reload: file changes are not picked up; "
-                      "restart eggfast dev to apply them"], out
+    assert notice == ["[eggfast dev] reload on change: watching app/, config/ and local plugins (watchfiles); "
+                      "ignoring logs/, run/, public/, view/"], out
     assert lines.index(notice[0]) < 3  # said at start, before loading
 
 

@@ -17,7 +17,7 @@ async def tags(app, path, method="GET"):
 
 def test_order_is_core_then_app(app):
     assert app.loader.middleware_names == [
-        "meta", "site_file", "notfound", "body_parser", "override_method", "session", "securities",
+        "meta", "site_file", "notfound", "body_parser", "override_method", "session", "securities", "multipart", "static",
         "tag_api", "tag_not_static", "tag_regex", "tag_fn", "tag_list",
     ]
 

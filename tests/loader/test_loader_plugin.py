@@ -8,11 +8,17 @@ import pytest
 
 from loader_helpers import fixture_dir
 
-BUILTIN = ["onerror", "session", "security", "logrotator", "schedule"]
+#: the built-ins an app gets, in load order (onerror optionally depends on jsonp, so jsonp loads first, as in Egg)
+BUILTIN = ["jsonp", "onerror", "session", "i18n", "multipart", "security", "logrotator", "schedule", "static", "view"]
+#: in the local env the development plugin (env = ["local"]) comes too
+BUILTIN_LOCAL = ["jsonp", "onerror", "session", "i18n", "multipart", "security", "development", "logrotator", "schedule", "static", "view"]
 #: declared but off until an app turns it on
 BUILTIN_OFF = ["session_redis"]
 #: every built-in, in Egg's order (session_redis right after the session it needs)
-BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "security", "logrotator", "schedule"]
+BUILTIN_PLUGINS_ORDER = ["onerror", "session", "session_redis", "i18n", "multipart", "security", "development", "logrotator", "schedule", "static",
+                         "jsonp", "view"]
+#: their load order with session_redis on
+BUILTIN_LOADED_WITH_REDIS = ["jsonp", "onerror", "session", "session_redis", "i18n", "multipart", "security", "development", "logrotator", "schedule", "static", "view"]
 
 
 def test_only_working_builtin_plugins_are_declared(make_app):
@@ -20,11 +26,11 @@ def test_only_working_builtin_plugins_are_declared(make_app):
     from eggfast.config.plugin import BUILTIN_PLUGINS
 
     app = make_app("folder-name", env="local")
-    assert list(app.plugins) == BUILTIN
+    assert list(app.plugins) == BUILTIN_LOCAL
     assert BUILTIN_PLUGINS_ORDER == list(BUILTIN_PLUGINS)
     assert "session_redis" not in app.plugins
     app = make_app("folder-name", env="local", plugins={"session_redis": True})
-    assert list(app.plugins) == BUILTIN_PLUGINS_ORDER
+    assert list(app.plugins) == BUILTIN_LOADED_WITH_REDIS
     for name in BUILTIN_PLUGINS:
         root = app.plugins[name].root
         assert root.name == name and app.plugins[name].package == f"eggfast.plugins.{name}"
@@ -37,7 +43,7 @@ def test_only_working_builtin_plugins_are_declared(make_app):
     assert folders == set(BUILTIN_PLUGINS), "a plugin folder that is not declared in eggfast/config/plugin.py"
 
 
-def test_builtin_plugins_are_the_same_in_every_env(make_app):
+def test_builtin_plugins_are_the_same_in_every_env_but_local(make_app):
     assert list(make_app("folder-name", env="unittest").plugins) == BUILTIN
     assert list(make_app("folder-name", env="prod", config={"keys": "k"}).plugins) == BUILTIN
 
@@ -48,14 +54,14 @@ def test_app_turns_a_builtin_off(make_app):
 
 
 def test_app_may_turn_off_a_plugin_eggfast_does_not_ship_yet(make_app):
-    """An Egg app's plugin.py often says {"view": False}: that is not an error."""
-    app = make_app("folder-name", plugins={"view": False, "i18n": False})
+    """An Egg app's plugin.py often says {"watcher": False}: that is not an error."""
+    app = make_app("folder-name", plugins={"watcher": False})
     assert list(app.plugins) == BUILTIN
 
 
 def test_app_turns_session_off(make_app):
     app = make_app("folder-name", plugins={"session": False})
-    assert list(app.plugins) == ["onerror", "security", "logrotator", "schedule"]
+    assert list(app.plugins) == ["jsonp", "onerror", "i18n", "multipart", "security", "logrotator", "schedule", "static", "view"]
     assert "session" not in app.loader.middleware_names
     assert not hasattr(app.context_class, "session")
 

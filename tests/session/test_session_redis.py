@@ -47,7 +47,7 @@ def error_log(app) -> str:
 async def test_sessions_live_in_redis_with_max_age_as_ttl(session_app, redis_server, prefix, peek):
     app = await redis_app(session_app, redis_server, prefix)
     assert isinstance(app.session_store, RedisSessionStore)
-    assert list(app.plugins) == ["onerror", "session", "session_redis", "logrotator", "schedule"]
+    assert list(app.plugins) == ["jsonp", "onerror", "session", "session_redis", "i18n", "multipart", "logrotator", "schedule", "static", "view"]
     browser = Browser(app)
     await browser.json("/set?user=tom")
     session_id = browser.jar["EGG_SESS"]

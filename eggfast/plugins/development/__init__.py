@@ -1,0 +1,1 @@
+"""The development plugin: what `eggfast dev` watches for reloads, in the local env (docs/development.md)."""

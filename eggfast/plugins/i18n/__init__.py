@@ -1,0 +1,1 @@
+"""The i18n plugin: ``ctx.__`` / ``app.__`` from ``config/locale/*.py|json`` (docs/i18n.md)."""

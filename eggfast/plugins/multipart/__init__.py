@@ -1,0 +1,1 @@
+"""The multipart plugin: uploads in stream mode or file mode, with limits (docs/multipart.md)."""

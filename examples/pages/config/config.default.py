@@ -1,0 +1,1 @@
+config = {"keys": "pages-example-key"}
