@@ -23,18 +23,7 @@ if TYPE_CHECKING:
         AppServices,
     )
 
-__all__ = ["BaseContextClass", "Controller", "Service", "Subscription", "TaggedLogger"]
-
-
-class TaggedLogger(logging.LoggerAdapter):
-    """A logger (or logger adapter) whose messages start with ``[tag] ``."""
-
-    def __init__(self, logger: Any, tag: str) -> None:
-        super().__init__(logger, {})
-        self.tag = tag
-
-    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        return f"[{self.tag}] {msg}", kwargs
+__all__ = ["BaseContextClass", "Controller", "Service", "Subscription"]
 
 
 class BaseContextClass:
